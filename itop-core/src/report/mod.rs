@@ -1,0 +1,1 @@
+//! Parsers for what the services answer.

@@ -1,0 +1,1 @@
+//! Loopback imitation of iTop.
