@@ -1,1 +1,47 @@
-fn main() {}
+//! `itop`: the command-line client for iTop's bulk services.
+//!
+//! `main` parses the options, builds a client, runs one subcommand through
+//! `itop-core` and turns the outcome into a report on stdout and an exit
+//! code that means something (see [`report::exit`]).
+
+mod args;
+mod commands;
+mod logger;
+mod params_cmd;
+mod report;
+mod setup;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::{
+    args::{Cli, Command},
+    report::Outcome,
+    setup::BoxError,
+};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logger::init(cli.global.log_level);
+    let json = cli.global.json;
+    match run(cli) {
+        Ok(outcome) => outcome.print(json),
+        Err(err) => report::print_error(err.as_ref(), json),
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, BoxError> {
+    if let Command::Params(command) = &cli.command {
+        return params_cmd::run(command, &cli.global);
+    }
+    let setup = setup::build(&cli.global)?;
+    match &cli.command {
+        Command::Cron(args) => commands::cron(&setup, args),
+        Command::SynchroExec(args) => commands::synchro_exec(&setup, args),
+        Command::SynchroImport(args) => commands::synchro_import(&setup, args),
+        Command::Import(args) => commands::import(&setup, args),
+        Command::Export(args) => commands::export(&setup, args),
+        Command::Params(_) => unreachable!("handled above, before credentials are needed"),
+    }
+}

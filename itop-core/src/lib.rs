@@ -5,13 +5,31 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod bom;
+mod client;
+mod credentials;
+mod csv_data;
 mod error;
 pub mod params;
 pub mod report;
 mod secret;
 mod service;
+mod services;
+mod transport;
 
 pub use answer::{Channel, RawAnswer};
+pub use client::{Client, ClientBuilder};
+pub use credentials::{AuthChannel, Credentials};
+pub use csv_data::CsvData;
 pub use error::{Error, RAW_KEEP_LIMIT, Result};
+pub use report::{
+    CronReport, ImportReport, OutputMode, SynchroExecReport, SynchroImportReport,
+};
 pub use secret::Secret;
 pub use service::Service;
+pub use services::{
+    CronRequest, CsvOptions, ExportFormat, ExportQuery, ExportRequest, Field,
+    ImportRequest, LegacyExportFormat, LegacyExportRequest, Request, SynchroExecRequest,
+    SynchroImportRequest,
+};
+pub use transport::ExportOutcome;

@@ -1,0 +1,63 @@
+//! `itop params check`: what iTop will read from parameters files, and
+//! where it will not do what the writer meant.
+
+use itop_core::{
+    Service,
+    params::{Params, render_check},
+};
+use serde_json::json;
+
+use crate::{
+    args::{Global, ParamsCommand},
+    report::Outcome,
+    setup::{BoxError, UsageError},
+};
+
+/// Exit code when iTop would silently not do what a file says.
+const EXIT_FINDINGS: u8 = 1;
+
+fn service(name: &str) -> Result<Service, BoxError> {
+    let service = match name.trim_end_matches(".php") {
+        "cron" => Service::Cron,
+        "synchro_exec" | "synchro-exec" => Service::SynchroExec,
+        "synchro_import" | "synchro-import" => Service::SynchroImport,
+        "import" => Service::Import,
+        "export" | "export-v2" | "export_v2" => Service::Export,
+        "export-legacy" | "export_legacy" => Service::ExportLegacy,
+        other => {
+            return Err(Box::new(UsageError(format!(
+                "unknown service {other:?}: cron, synchro_exec, synchro_import, import, export"
+            ))));
+        }
+    };
+    Ok(service)
+}
+
+pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxError> {
+    let ParamsCommand::Check { files, service: name } = command;
+    let service = name.as_deref().map(service).transpose()?;
+    let params = Params::load(files)?;
+    let findings = params.lint(service);
+    let changes = findings.iter().filter(|f| f.is_change()).count();
+    let listed: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "path": f.path, "line": f.line, "column": f.column,
+                "severity": f.severity.as_str(), "message": f.message,
+            })
+        })
+        .collect();
+    let values: Vec<_> = params
+        .iter()
+        .map(|(key, value)| {
+            let shown = if itop_core::params::is_secret_key(key) { "***" } else { value };
+            json!({"key": key, "value": shown})
+        })
+        .collect();
+    Ok(Outcome {
+        human: render_check(&params, &findings),
+        json: json!({"ok": changes == 0, "values": values, "findings": listed}),
+        exit: if changes > 0 { EXIT_FINDINGS } else { 0 },
+    })
+}

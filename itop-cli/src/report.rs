@@ -1,0 +1,173 @@
+//! What the command prints, and the exit code.
+//!
+//! Exit codes (also in the README and `docs/cli.md`):
+//! 0 success, 1 local error, 2 usage, 3 authentication failed, 4 not
+//! allowed, 5 request rejected, 6 done with rows or objects in error,
+//! 7 transport, 8 server error or unrecognised answer.
+
+use std::{
+    io::{self, Write},
+    path::Path,
+    process::ExitCode,
+};
+
+use itop_core::{
+    CronReport, Error, ExportOutcome, ImportReport, SynchroExecReport, SynchroImportReport,
+};
+use serde_json::{Value, json};
+
+use crate::setup::UsageError;
+
+/// Exit code: done, but some rows or objects are in error.
+pub const EXIT_ROWS_IN_ERROR: u8 = 6;
+
+/// The result of a subcommand: a report for people, one for scripts, and
+/// the exit code.
+pub struct Outcome {
+    pub human: String,
+    pub json: Value,
+    pub exit: u8,
+}
+
+impl Outcome {
+    fn new(human: String, json: Value, in_error: bool) -> Outcome {
+        Outcome {
+            human,
+            json,
+            exit: if in_error { EXIT_ROWS_IN_ERROR } else { 0 },
+        }
+    }
+
+    pub fn cron(report: CronReport) -> Outcome {
+        let in_error = !report.errors.is_empty();
+        Outcome::new(report.to_string(), json!({"ok": true, "cron": report}), in_error)
+    }
+
+    pub fn synchro_exec(report: SynchroExecReport) -> Outcome {
+        let in_error = report.has_errors();
+        Outcome::new(report.to_string(), json!({"ok": true, "synchro_exec": report}), in_error)
+    }
+
+    pub fn synchro_import(report: SynchroImportReport) -> Outcome {
+        let synchro_errors = report.synchro.as_ref().is_some_and(|s| s.has_errors());
+        let in_error = report.has_issues() || synchro_errors;
+        Outcome::new(report.to_string(), json!({"ok": true, "synchro_import": report}), in_error)
+    }
+
+    pub fn import(report: ImportReport) -> Outcome {
+        let in_error = report.has_issues();
+        Outcome::new(report.to_string(), json!({"ok": true, "import": report}), in_error)
+    }
+
+    pub fn export(outcome: ExportOutcome, path: Option<&Path>) -> Outcome {
+        // Data went to stdout: say nothing more there.
+        let human = match path {
+            Some(path) => format!("exported {} bytes to {}\n", outcome.bytes, path.display()),
+            None => String::new(),
+        };
+        let json = json!({
+            "ok": true,
+            "export": {"bytes": outcome.bytes, "path": path, "content_type": outcome.content_type},
+        });
+        let mut outcome = Outcome::new(human, json, false);
+        if path.is_none() {
+            // The export itself is on stdout; JSON would corrupt it.
+            outcome.json = Value::Null;
+        }
+        outcome
+    }
+
+    /// Prints the report and gives the exit code. A closed stdout (`| head`)
+    /// is not an error.
+    pub fn print(self, json: bool) -> ExitCode {
+        let text = if json && !self.json.is_null() {
+            format!("{}\n", self.json)
+        } else {
+            self.human
+        };
+        let mut stdout = io::stdout().lock();
+        if let Err(err) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+            if err.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: writing the report: {err}");
+                return ExitCode::from(1);
+            }
+        }
+        ExitCode::from(self.exit)
+    }
+}
+
+/// The error and its causes, joined by `: `.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The exit code and a kind name for an error.
+fn classify(err: &(dyn std::error::Error + 'static)) -> (u8, &'static str) {
+    if err.is::<UsageError>() {
+        return (2, "usage");
+    }
+    if let Some(io) = err.downcast_ref::<io::Error>() {
+        if io.kind() == io::ErrorKind::BrokenPipe {
+            return (0, "broken_pipe");
+        }
+    }
+    match err.downcast_ref::<Error>() {
+        Some(Error::Auth { .. }) => (3, "auth"),
+        Some(Error::NotAllowed { .. }) => (4, "not_allowed"),
+        Some(Error::BadRequest { .. } | Error::InvalidRequest { .. }) => (5, "bad_request"),
+        Some(Error::Transport { .. } | Error::Process { .. }) => (7, "transport"),
+        Some(Error::Server { .. } | Error::Unexpected { .. }) => (8, "server"),
+        Some(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            (0, "broken_pipe")
+        }
+        _ => (1, "local"),
+    }
+}
+
+/// The first lines of a long answer (login pages run to 12 KB).
+fn excerpt(raw: &str) -> String {
+    const KEEP: usize = 1500;
+    if raw.len() <= KEEP {
+        return raw.to_owned();
+    }
+    let mut end = KEEP;
+    while !raw.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n[... {} more bytes; --json shows them all]", &raw[..end], raw.len() - end)
+}
+
+/// Prints an error on stderr (and as JSON on stdout with `--json`); gives
+/// the exit code.
+pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitCode {
+    let (code, kind) = classify(err);
+    if code == 0 {
+        return ExitCode::SUCCESS;
+    }
+    let message = chain(err);
+    let core = err.downcast_ref::<Error>();
+    eprintln!("error: {message}");
+    if let Some(raw) = core.and_then(Error::raw_response) {
+        eprintln!("--- iTop answered:\n{}\n---", excerpt(raw.trim_end()));
+    }
+    if json {
+        let value = json!({
+            "ok": false,
+            "error": {
+                "kind": kind,
+                "message": message,
+                "service": core.and_then(Error::service),
+                "raw": core.and_then(Error::raw_response),
+            }
+        });
+        println!("{value}");
+    }
+    ExitCode::from(code)
+}

@@ -1,0 +1,127 @@
+//! From the global options to a configured client: URL, credentials and
+//! parameters files, with iTop's precedence (command line over environment
+//! over files).
+
+use std::time::Duration;
+
+use itop_core::{AuthChannel, Client, Credentials, Secret, params::Params};
+
+use crate::args::Global;
+
+/// The client and the values read from parameters files.
+pub struct Setup {
+    pub client: Client,
+    pub params: Params,
+}
+
+/// A problem with the options themselves (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads the parameters files named by `--param-file`, if any.
+pub fn load_params(global: &Global) -> Result<Params, BoxError> {
+    match &global.param_file {
+        Some(files) => Ok(Params::load(files)?),
+        None => Ok(Params::new()),
+    }
+}
+
+pub fn build(global: &Global) -> Result<Setup, BoxError> {
+    let params = load_params(global)?;
+    let credentials = credentials(global, &params)?;
+    let mut builder = Client::builder().credentials(credentials);
+    match (&global.itop_root, &global.url) {
+        (Some(root), _) => {
+            builder = builder
+                .itop_root(root)
+                .param_files(param_file_list(global))
+                .allow_secrets_on_argv(global.allow_password_on_argv);
+            if let Some(php) = &global.php {
+                builder = builder.php(php);
+            }
+        }
+        (None, Some(url)) => builder = builder.url(url),
+        (None, None) => {
+            return Err(Box::new(UsageError(
+                "no iTop given: use --url URL (or ITOP_URL), or --itop-root DIR on the iTop host"
+                    .to_owned(),
+            )));
+        }
+    }
+    if global.basic {
+        builder = builder.auth_channel(AuthChannel::Basic);
+    }
+    if let Some(seconds) = global.timeout {
+        builder = builder.timeout(Duration::from_secs(seconds));
+    }
+    Ok(Setup {
+        client: builder.build()?,
+        params,
+    })
+}
+
+/// The `--param-file` list as iTop splits it.
+fn param_file_list(global: &Global) -> Vec<std::path::PathBuf> {
+    let Some(files) = &global.param_file else {
+        return Vec::new();
+    };
+    files
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty() && *f != "0")
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.into()))
+        .collect()
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn credentials(global: &Global, params: &Params) -> Result<Credentials, BoxError> {
+    if global.password.is_some() {
+        eprintln!(
+            "warning: --password puts the password where other local users can read it; \
+             prefer ITOP_PWD or a parameters file"
+        );
+    }
+    let login = global
+        .user
+        .clone()
+        .or_else(|| env_value("ITOP_USER"))
+        .or_else(|| params.get("auth_user").map(str::to_owned));
+    let password = global
+        .password
+        .clone()
+        .or_else(|| env_value("ITOP_PWD"))
+        .or_else(|| params.get("auth_pwd").map(str::to_owned));
+    match (login, password) {
+        (Some(login), Some(password)) => Ok(Credentials::password(login, Secret::new(password))),
+        (None, _) => Err(Box::new(UsageError(
+            "no login: give --user, set ITOP_USER, or put auth_user in a --param-file".to_owned(),
+        ))),
+        (Some(_), None) => Err(Box::new(UsageError(
+            "no password: set ITOP_PWD or put auth_pwd in a --param-file".to_owned(),
+        ))),
+    }
+}
+
+/// A value from the command line, else from the parameters files.
+pub fn pick(flag: Option<&str>, params: &Params, key: &str) -> Option<String> {
+    flag.map(str::to_owned).or_else(|| params.get(key).map(str::to_owned))
+}
+
+/// A flag set on the command line, or set to exactly `1` in the files (as
+/// iTop reads flags).
+pub fn pick_flag(flag: bool, params: &Params, key: &str) -> bool {
+    flag || params.get(key) == Some("1")
+}

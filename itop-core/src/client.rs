@@ -1,0 +1,368 @@
+//! The client: one configured connection to one iTop, and a method per
+//! service.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
+
+use crate::{
+    CsvData, Error, Result,
+    credentials::{AuthChannel, Credentials},
+    report::{self, CronReport, ImportReport, SynchroExecReport, SynchroImportReport},
+    services::{
+        CronRequest, ExportRequest, ImportRequest, LegacyExportRequest, Request,
+        SynchroExecRequest, SynchroImportRequest,
+    },
+    transport::{
+        Call, ExportOutcome, Transport,
+        cli::{CliSettings, CliTransport},
+        http::{HttpSettings, HttpTransport},
+    },
+};
+
+/// Builds a [`Client`].
+///
+/// ```no_run
+/// use itop_core::{Client, Credentials};
+///
+/// let client = Client::builder()
+///     .url("https://itop.example.com")
+///     .credentials(Credentials::password("admin", "secret"))
+///     .build()?;
+/// # Ok::<(), itop_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClientBuilder {
+    url: Option<String>,
+    itop_root: Option<PathBuf>,
+    php: Option<PathBuf>,
+    param_files: Vec<PathBuf>,
+    allow_secrets_on_argv: bool,
+    credentials: Option<Credentials>,
+    channel: AuthChannel,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    user_agent: Option<String>,
+}
+
+impl ClientBuilder {
+    /// The base URL of the iTop instance, e.g. `https://itop.example.com/`
+    /// (the folder that holds `webservices/`). Required.
+    pub fn url(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Run the services on this host, as `php -q <root>/<script> ...`, instead
+    /// of calling them over HTTP. `root` is iTop's install folder (the one
+    /// holding `webservices/` and `synchro/`). Unset by default.
+    pub fn itop_root(mut self, root: impl Into<PathBuf>) -> ClientBuilder {
+        self.itop_root = Some(root.into());
+        self
+    }
+
+    /// The PHP executable for command-line mode. `php` (from `PATH`) by
+    /// default.
+    pub fn php(mut self, php: impl Into<PathBuf>) -> ClientBuilder {
+        self.php = Some(php.into());
+        self
+    }
+
+    /// The caller's own parameters files, passed to iTop in command-line mode
+    /// before the one the client writes for the credentials. None by default.
+    pub fn param_files(mut self, files: impl IntoIterator<Item = PathBuf>) -> ClientBuilder {
+        self.param_files = files.into_iter().collect();
+        self
+    }
+
+    /// In command-line mode, let a credential that a parameters file cannot
+    /// carry (a `#` in the password, say) go on the command line, where local
+    /// users can read it. Off by default: such a credential is an error.
+    pub fn allow_secrets_on_argv(mut self, allow: bool) -> ClientBuilder {
+        self.allow_secrets_on_argv = allow;
+        self
+    }
+
+    /// Who logs in. None by default (every service then refuses).
+    pub fn credentials(mut self, credentials: Credentials) -> ClientBuilder {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// How credentials travel over HTTP: form fields (the default) or
+    /// HTTP Basic.
+    pub fn auth_channel(mut self, channel: AuthChannel) -> ClientBuilder {
+        self.channel = channel;
+        self
+    }
+
+    /// Time allowed to connect. 30 seconds by default.
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole call. By default 15 minutes for `cron.php`
+    /// (it runs for `cron_max_execution_time`, 600 s out of the box) and
+    /// 4 hours for the others (imports and synchronizations have no limit
+    /// in iTop).
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header. `itop-rs/<version>` by default.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> ClientBuilder {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when neither a URL nor an iTop root is
+    /// given, or both, or when the URL is not `http(s)://` or carries a
+    /// query string or credentials.
+    pub fn build(self) -> Result<Client> {
+        let transport = match (&self.itop_root, &self.url) {
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidRequest {
+                    field: "url",
+                    reason: "give either a URL (HTTP) or an iTop root (command line), not both"
+                        .to_owned(),
+                });
+            }
+            (Some(root), None) => Transport::Cli(CliTransport::new(CliSettings {
+                php: self.php.clone().unwrap_or_else(|| PathBuf::from("php")),
+                root: root.clone(),
+                timeout: self.timeout,
+                param_files: self.param_files.clone(),
+                allow_secrets_on_argv: self.allow_secrets_on_argv,
+            })),
+            (None, _) => Transport::Http(self.http_transport()?),
+        };
+        let inner = Inner {
+            transport,
+            credentials: self.credentials,
+        };
+        Ok(Client { inner: Arc::new(inner) })
+    }
+
+    fn http_transport(&self) -> Result<HttpTransport> {
+        let url = check_url(self.url.as_deref())?;
+        let settings = HttpSettings {
+            base_url: url,
+            channel: self.channel,
+            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(30)),
+            timeout: self.timeout,
+            user_agent: self
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| format!("itop-rs/{}", env!("CARGO_PKG_VERSION"))),
+        };
+        Ok(HttpTransport::new(settings))
+    }
+}
+
+fn check_url(url: Option<&str>) -> Result<String> {
+    let invalid = |reason: &str| Error::InvalidRequest {
+        field: "url",
+        reason: reason.to_owned(),
+    };
+    let url = url.ok_or_else(|| invalid("the iTop URL is required"))?.trim();
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| invalid("the iTop URL must start with http:// or https://"))?;
+    if url.contains('?') || url.contains('#') {
+        return Err(invalid("give the base URL of iTop, without query string"));
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(invalid("put credentials in the client's credentials, not in the URL"));
+    }
+    if authority.is_empty() {
+        return Err(invalid("the iTop URL has no host"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// A client of one iTop instance. Cheap to clone and to share between
+/// threads.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    transport: Transport,
+    credentials: Option<Credentials>,
+}
+
+const _: () = {
+    const fn ensure_send_sync<T: Send + Sync>() {}
+    ensure_send_sync::<Client>();
+};
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    fn call<'a>(&'a self, request: &dyn Request, csv: Option<(CsvData, bool)>) -> Result<Call<'a>> {
+        let csv = match csv {
+            Some((data, strip_bom)) => Some((data.open()?, strip_bom)),
+            None => None,
+        };
+        Ok(Call {
+            service: request.service(),
+            fields: request.fields()?,
+            credentials: self.inner.credentials.as_ref(),
+            csv,
+            max_chunk_size: request.max_chunk_size(),
+        })
+    }
+
+    /// Runs `cron.php`: the background tasks, or their status.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Auth`] for bad credentials, [`Error::NotAllowed`] when the
+    /// account is not an administrator, [`Error::Server`] and
+    /// [`Error::Transport`] otherwise.
+    pub fn cron(&self, request: &CronRequest) -> Result<CronReport> {
+        let answer = self.inner.transport.call(self.call(request, None)?)?;
+        report::interpret_cron(&answer)
+    }
+
+    /// Runs `synchro_exec.php` on the requested data sources.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Auth`], [`Error::NotAllowed`] (neither administrator nor
+    /// owner), [`Error::BadRequest`] (unknown data source), [`Error::Server`].
+    pub fn synchro_exec(&self, request: &SynchroExecRequest) -> Result<SynchroExecReport> {
+        let answer = self.inner.transport.call(self.call(request, None)?)?;
+        report::interpret_synchro_exec(&answer, request.data_sources())
+    }
+
+    /// Loads `csv` into a data source with `synchro_import.php`. A UTF-8 BOM
+    /// is removed first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the CSV cannot be read, [`Error::Auth`],
+    /// [`Error::BadRequest`] (unknown data source or column),
+    /// [`Error::NotAllowed`] (synchronization refused), [`Error::Server`].
+    pub fn synchro_import(
+        &self,
+        request: &SynchroImportRequest,
+        csv: CsvData,
+    ) -> Result<SynchroImportReport> {
+        let strip = request.csv_options().is_utf8();
+        let answer = self.inner.transport.call(self.call(request, Some((csv, strip)))?)?;
+        report::interpret_synchro_import(&answer, request.output_mode())
+    }
+
+    /// Imports `csv` with `import.php`. Rows iTop could not write are
+    /// counted in the report's issues: check
+    /// [`ImportReport::has_issues`](crate::ImportReport::has_issues).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the CSV cannot be read, [`Error::Auth`],
+    /// [`Error::NotAllowed`] (no bulk modify right), [`Error::BadRequest`]
+    /// (unknown class or column, bad reconciliation keys), [`Error::Server`]
+    /// (PHP fatal error: some rows may have been committed).
+    pub fn import(&self, request: &ImportRequest, csv: CsvData) -> Result<ImportReport> {
+        let strip = request.csv_options().is_utf8();
+        let answer = self.inner.transport.call(self.call(request, Some((csv, strip)))?)?;
+        report::interpret_import(&answer, request.output_mode())
+    }
+
+    /// Exports with `export-v2.php`, streaming the result to `out`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Auth`], [`Error::NotAllowed`] (no bulk read right),
+    /// [`Error::BadRequest`] (bad OQL, unknown field), [`Error::Transport`]
+    /// (the stream broke: what was written to `out` is incomplete).
+    pub fn export(&self, request: &ExportRequest, out: &mut dyn Write) -> Result<ExportOutcome> {
+        let format = request.export_format().as_str();
+        self.inner.transport.export(self.call(request, None)?, format, out)
+    }
+
+    /// Exports with the legacy `export.php`, streaming to `out`. The BOM iTop
+    /// puts before UTF-8 CSV is removed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::export`].
+    pub fn export_legacy(
+        &self,
+        request: &LegacyExportRequest,
+        out: &mut dyn Write,
+    ) -> Result<ExportOutcome> {
+        let format = request.export_format().as_str();
+        let mut skipper = crate::bom::BomSkipper::new(out);
+        let mut outcome = self.inner.transport.export(self.call(request, None)?, format, &mut skipper)?;
+        outcome.bytes -= skipper.skipped();
+        Ok(outcome)
+    }
+
+    /// Exports with `export-v2.php` into the file at `path`. The data goes to
+    /// a temporary file beside it, renamed to `path` only once the export
+    /// is complete: a failed export leaves `path` untouched.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::export`], and [`Error::Io`] for the file.
+    pub fn export_to_path(&self, request: &ExportRequest, path: &Path) -> Result<ExportOutcome> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        let outcome = {
+            let mut writer = std::io::BufWriter::new(temp.as_file_mut());
+            let outcome = self.export(request, &mut writer)?;
+            writer.flush().map_err(|e| Error::io(path, e))?;
+            outcome
+        };
+        temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+        temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+        Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_is_checked_at_build() {
+        for bad in ["", "itop.example.com", "http://u:p@h/", "http://h/?auth_pwd=x", "ftp://h"] {
+            let err = Client::builder().url(bad).build().unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest { field: "url", .. }), "{bad}");
+        }
+        assert_eq!(check_url(Some("http://h/itop/")).unwrap(), "http://h/itop");
+    }
+
+    #[test]
+    fn debug_output_hides_the_password() {
+        let client = Client::builder()
+            .url("http://127.0.0.1:1")
+            .credentials(Credentials::password("admin", "Sup3r-secret"))
+            .build()
+            .unwrap();
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("Sup3r-secret"));
+        assert!(debug.contains("admin"));
+    }
+}

@@ -1,0 +1,211 @@
+//! The pest grammar of parameters files, and the one function that turns
+//! its pairs into plain line descriptions.
+//!
+//! `Rule` and `Pair` stay in this module: the rest of `params` sees only
+//! [`Line`] and [`Shape`], with byte ranges relative to the line's start.
+
+use std::ops::Range;
+
+use pest::Parser;
+use pest::iterators::Pair;
+
+/// The characters PHP's `trim()` removes (not form feed).
+pub(crate) const TRIM_CHARS: &[char] = &[' ', '\t', '\n', '\r', '\0', '\x0B'];
+
+/// The derive lives in its own module so that `Rule` stays namespaced.
+mod derived {
+    /// The parser generated from `params.pest`.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "params/params.pest"]
+    pub(super) struct ParamsParser;
+}
+
+use derived::{ParamsParser, Rule};
+
+/// One line of a parameters file, as iTop's reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Line<'a> {
+    /// 1-based line number (lines split on `\n` only).
+    pub number: usize,
+    /// Byte offset of the line's first character in the whole text.
+    pub start: usize,
+    /// The line without its `\n`.
+    pub text: &'a str,
+    /// What iTop makes of it.
+    pub shape: Shape,
+    /// Byte offset (in `text`) of the `#` that starts the comment, if any.
+    pub comment: Option<usize>,
+}
+
+/// What iTop does with a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// The line defines `key`; `value` is already trimmed. Byte ranges in
+    /// the line's text.
+    Entry {
+        /// The key (may be empty).
+        key: Range<usize>,
+        /// The `=` that ends the key (after optional blanks).
+        equals: usize,
+        /// The trimmed value (empty range where the value would start).
+        value: Range<usize>,
+    },
+    /// The line does not fit the key regex. `content` is what is left
+    /// before the comment, trimmed; empty for blank and comment lines.
+    Ignored {
+        /// The trimmed content before the comment cut.
+        content: Range<usize>,
+    },
+}
+
+/// Splits `text` into lines and reads each as iTop does.
+///
+/// The grammar accepts every input; should pest ever refuse one, the
+/// result is empty rather than a panic (the property tests check that the
+/// number of lines always equals the number of `\n` plus one).
+pub(crate) fn scan(text: &str) -> Vec<Line<'_>> {
+    let Ok(pairs) = ParamsParser::parse(Rule::file, text) else {
+        log::debug!("params grammar refused an input; this is a bug");
+        return Vec::new();
+    };
+    pairs
+        .filter(|pair| pair.as_rule() == Rule::line)
+        .enumerate()
+        .map(|(index, pair)| to_line(index + 1, pair))
+        .collect()
+}
+
+/// Turns one `line` pair into a [`Line`].
+fn to_line(number: usize, pair: Pair<'_, Rule>) -> Line<'_> {
+    let start = pair.as_span().start();
+    let text = pair.as_str();
+    let mut shape = Shape::Ignored { content: 0..0 };
+    let mut comment = None;
+    for inner in pair.into_inner() {
+        let span = inner.as_span();
+        let range = span.start() - start..span.end() - start;
+        match inner.as_rule() {
+            Rule::entry => shape = to_entry(start, inner),
+            Rule::ignored => {
+                let trimmed = trim_range(text, range);
+                shape = Shape::Ignored { content: trimmed };
+            }
+            Rule::comment => comment = Some(range.start),
+            // `line` holds only `entry`, `ignored` and `comment` pairs:
+            // `trim_char` is silent.
+            _ => {}
+        }
+    }
+    Line {
+        number,
+        start,
+        text,
+        shape,
+        comment,
+    }
+}
+
+/// Turns an `entry` pair into [`Shape::Entry`]; offsets relative to the
+/// line starting at byte `line_start`.
+fn to_entry(line_start: usize, pair: Pair<'_, Rule>) -> Shape {
+    let entry_text = pair.as_str();
+    let entry_start = pair.as_span().start();
+    let mut key = 0..0;
+    let mut value = 0..0;
+    for inner in pair.into_inner() {
+        let span = inner.as_span();
+        let range = span.start() - line_start..span.end() - line_start;
+        match inner.as_rule() {
+            Rule::key => key = range,
+            Rule::value => {
+                let untrimmed = span.as_str();
+                let kept = untrimmed.trim_end_matches(TRIM_CHARS).len();
+                value = range.start..range.start + kept;
+            }
+            // `entry` holds only `key` and `value` pairs.
+            _ => {}
+        }
+    }
+
+    // The `=` is the first one after the key: blanks only in between.
+    let after_key = key.end - (entry_start - line_start);
+    let equals = entry_text
+        .get(after_key..)
+        .and_then(|rest| rest.find('='))
+        .map_or(key.end, |offset| key.end + offset);
+    Shape::Entry { key, equals, value }
+}
+
+/// Narrows `range` of `text` to its content without trim characters.
+fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let Some(slice) = text.get(range.clone()) else {
+        return range;
+    };
+    let start = range.start + (slice.len() - slice.trim_start_matches(TRIM_CHARS).len());
+    let end = range.start + slice.trim_end_matches(TRIM_CHARS).len();
+    start..end.max(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(line: &str) -> Option<(String, String)> {
+        let lines = scan(line);
+        let first = lines.first()?;
+        match &first.shape {
+            Shape::Entry { key, value, .. } => Some((
+                first.text[key.clone()].to_owned(),
+                first.text[value.clone()].to_owned(),
+            )),
+            Shape::Ignored { .. } => None,
+        }
+    }
+
+    #[test]
+    fn splits_on_newline_only() {
+        let lines = scan("a=1\r\nb=2\rc=3\n\nd");
+        let numbers: Vec<_> = lines.iter().map(|l| (l.number, l.start, l.text)).collect();
+        assert_eq!(
+            numbers,
+            vec![(1, 0, "a=1\r"), (2, 5, "b=2\rc=3"), (3, 13, ""), (4, 14, "d")]
+        );
+    }
+
+    #[test]
+    fn empty_text_is_one_empty_line() {
+        let lines = scan("");
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].shape, Shape::Ignored { content: 0..0 });
+    }
+
+    #[test]
+    fn key_is_cut_before_last_equals_of_first_word() {
+        assert_eq!(entry("a=b=c"), Some(("a=b".into(), "c".into())));
+        assert_eq!(entry("k = a=b"), Some(("k".into(), "a=b".into())));
+        assert_eq!(entry("x==y"), Some(("x=".into(), "y".into())));
+        assert_eq!(entry("=v"), Some(("".into(), "v".into())));
+    }
+
+    #[test]
+    fn positions_of_equals_and_comment() {
+        let lines = scan("  key \t= val # note");
+        let line = &lines[0];
+        assert_eq!(
+            line.shape,
+            Shape::Entry {
+                key: 2..5,
+                equals: 7,
+                value: 9..12
+            }
+        );
+        assert_eq!(line.comment, Some(13));
+    }
+
+    #[test]
+    fn ignored_content_is_trimmed() {
+        let lines = scan(" \0key with space = x \t# c");
+        assert_eq!(lines[0].shape, Shape::Ignored { content: 2..20 });
+        assert_eq!(lines[0].comment, Some(22));
+    }
+}

@@ -1,0 +1,163 @@
+//! Reading parameters files: one file ([`Params::parse`]) or iTop's
+//! comma-separated list ([`Params::load`]).
+//!
+//! The file need not be UTF-8. Bytes are decoded lossily for the grammar:
+//! every byte iTop's reader reacts to (blanks, `=`, `#`, `\n`) is ASCII and
+//! survives the decoding, so lines, keys and values are cut exactly where
+//! iTop cuts them. A key or value that holds bytes that are not UTF-8 gets
+//! a positioned finding from [`Params::parse`] and makes [`Params::load`]
+//! fail, since this crate keeps values as text and could not pass those
+//! bytes on unchanged.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use super::ParamsError;
+use super::finding::{Finding, Severity};
+use super::grammar::{Line, Shape, scan};
+use super::map::{Origin, Params};
+use super::syntax_lint::LineLint;
+use super::text::{TRIM_CHARS, column, escape};
+
+impl Params {
+    /// Reads one parameters file's bytes as iTop does; `path` is recorded
+    /// in origins and findings. Never fails: lines iTop ignores and bytes
+    /// that are not UTF-8 become findings (see [`Params::lint`]).
+    pub fn parse(text: &[u8], path: &Path) -> Params {
+        read(text, path).0
+    }
+
+    /// Loads an iTop-style list of files, `a,b`: split on `,`, pieces
+    /// trimmed, empty pieces and `0` skipped; a key in a later file
+    /// replaces the earlier value.
+    ///
+    /// # Errors
+    ///
+    /// A [`ParamsError`] at line 0 when a file cannot be read, or at the
+    /// offending character when a key or value is not UTF-8.
+    pub fn load(paths: &str) -> Result<Params, ParamsError> {
+        let list: Vec<PathBuf> = paths
+            .split(',')
+            .map(|piece| piece.trim_matches(TRIM_CHARS))
+            .filter(|piece| !piece.is_empty() && *piece != "0")
+            .map(PathBuf::from)
+            .collect();
+        Params::load_paths(&list)
+    }
+
+    /// Loads `paths` in order; a key in a later file replaces the earlier
+    /// value.
+    ///
+    /// # Errors
+    ///
+    /// As [`Params::load`].
+    pub fn load_paths(paths: &[PathBuf]) -> Result<Params, ParamsError> {
+        let mut params = Params::new();
+        for path in paths {
+            let bytes = std::fs::read(path).map_err(|err| unreadable(path, &err))?;
+            let (file, undecodable) = read(&bytes, path);
+            if let Some(err) = undecodable {
+                return Err(err);
+            }
+            params.merge(file);
+        }
+        Ok(params)
+    }
+}
+
+/// The error for a file that cannot be read, worded like iTop's.
+fn unreadable(path: &Path, err: &std::io::Error) -> ParamsError {
+    let message = if err.kind() == std::io::ErrorKind::NotFound {
+        "could not find the parameter file".to_owned()
+    } else {
+        format!("could not load the parameter file: {err}")
+    };
+    ParamsError {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message,
+    }
+}
+
+/// Reads one file; also returns the first key or value that is not UTF-8.
+fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
+    let text = String::from_utf8_lossy(bytes);
+    let raw_lines: Vec<&[u8]> = match text {
+        Cow::Borrowed(_) => Vec::new(),
+        Cow::Owned(_) => bytes.split(|&b| b == b'\n').collect(),
+    };
+    let mut params = Params::new();
+    params.files.push(path.to_path_buf());
+    let mut undecodable = None;
+    for line in scan(&text) {
+        LineLint::run(path, &line, &mut params.findings);
+        let Shape::Entry { key, value, .. } = &line.shape else {
+            continue;
+        };
+        let raw = raw_lines.get(line.number - 1).copied();
+        if let Some(finding) = raw.and_then(|raw| not_utf8(path, &line, raw)) {
+            undecodable.get_or_insert_with(|| to_error(&finding));
+            params.findings.push(finding);
+        }
+        let origin = Origin {
+            path: Some(path.to_path_buf()),
+            line: line.number,
+            column: column(line.text, value.start),
+            key_column: column(line.text, key.start),
+        };
+        let key_text = line.text.get(key.clone()).unwrap_or_default();
+        let value_text = line.text.get(value.clone()).unwrap_or_default().to_owned();
+        if let Some(earlier) = params.insert(key_text, value_text, origin) {
+            params.findings.push(duplicate(path, &line, key_text, &earlier));
+        }
+    }
+    (params, undecodable)
+}
+
+/// A finding for the first byte that is not UTF-8 before the comment cut
+/// of an entry line (`raw` is the line's original bytes). Such bytes can
+/// only sit in the key or the value: everything else there is ASCII.
+fn not_utf8(path: &Path, line: &Line<'_>, raw: &[u8]) -> Option<Finding> {
+    let cut = raw.iter().position(|&b| b == b'#').unwrap_or(raw.len());
+    let valid = std::str::from_utf8(&raw[..cut]).err()?.valid_up_to();
+    let before = String::from_utf8_lossy(&raw[..valid]);
+    Some(Finding {
+        path: path.to_path_buf(),
+        line: line.number,
+        column: before.chars().count() + 1,
+        severity: Severity::Changed,
+        message: "bytes that are not UTF-8 in the key or value: iTop would read them as \
+                  they are, but this tool keeps text only; save the file as UTF-8"
+            .to_owned(),
+    })
+}
+
+fn to_error(finding: &Finding) -> ParamsError {
+    ParamsError {
+        path: finding.path.clone(),
+        line: finding.line,
+        column: finding.column,
+        message: "not UTF-8: iTop would read these bytes as they are, this tool cannot"
+            .to_owned(),
+    }
+}
+
+/// A warning for a key defined again in the same file.
+fn duplicate(path: &Path, line: &Line<'_>, key: &str, earlier: &Origin) -> Finding {
+    let column = match &line.shape {
+        Shape::Entry { key, .. } => column(line.text, key.start),
+        Shape::Ignored { .. } => 1,
+    };
+    Finding {
+        path: path.to_path_buf(),
+        line: line.number,
+        column,
+        severity: Severity::Warning,
+        message: format!(
+            "`{}` is defined again (first at line {}): iTop keeps only this later value",
+            escape(key),
+            earlier.line
+        ),
+    }
+}

@@ -1,0 +1,180 @@
+//! Exports (`export-v2.php`, legacy `export.php`): deciding from the first
+//! bytes whether the answer is data to stream, and reading the failure when
+//! it is not (PROTOCOL §6.2–§6.4).
+
+use crate::answer::{Channel, RawAnswer};
+use crate::error::Error;
+use crate::service::Service;
+
+use super::classify::{Kind, fail, is_login_page, message_kind, precheck, with_stderr};
+use super::normalize::{PageKind, decode_twice, has_page_container, normalize, strip_tags};
+
+/// Says whether an export answer is data to stream, from its metadata and
+/// its first bytes (up to 8 KiB), for the `format` that was asked for
+/// (`csv`, `xml`, `xlsx`, `pdf`, `html`, `spreadsheet`).
+///
+/// HTTP: status 200 and either `Content-Disposition: attachment`, or for
+/// `html`/`spreadsheet` (and the legacy plain-text CSV and XML) a page that
+/// is neither a login page nor an error. CLI: exit 0 when known (pass
+/// `exit_code: None` while the process still runs and check the exit code
+/// once it ends) and no `ERROR:`/`Error` text or HTML page instead of data.
+/// When this says `false`, read the whole answer (bounded) and call
+/// [`interpret_export_failure`].
+pub fn export_looks_ok(
+    service: Service,
+    channel: &Channel,
+    first_bytes: &[u8],
+    format: &str,
+) -> bool {
+    let head = String::from_utf8_lossy(first_bytes);
+    let page_format = matches!(format, "html" | "spreadsheet");
+    if starts_like_error(&head) || is_login_page(&head) {
+        return false;
+    }
+    match channel {
+        Channel::Cli { exit_code, .. } => {
+            exit_code.is_none_or(|code| code == 0) && (page_format || !looks_like_html(&head))
+        }
+        Channel::Http {
+            status,
+            content_type,
+            content_disposition,
+            ..
+        } => {
+            let html = content_type
+                .as_deref()
+                .is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
+            let attachment = content_disposition
+                .as_deref()
+                .is_some_and(|d| d.trim_start().starts_with("attachment"));
+            *status == 200
+                && (attachment
+                    || (page_format && html && !page_shows_error(&head))
+                    || (service == Service::ExportLegacy && !html && !head.is_empty()))
+        }
+    }
+}
+
+fn starts_like_error(head: &str) -> bool {
+    let head = head.trim_start();
+    [
+        "ERROR",
+        "Error: ",
+        "Access restricted",
+        "Access wrong",
+        "Missing parameter",
+        "<p>iTop: ",
+    ]
+    .iter()
+    .any(|prefix| head.starts_with(prefix))
+}
+
+fn looks_like_html(head: &str) -> bool {
+    let head = head.trim_start().to_ascii_lowercase();
+    head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<p>")
+}
+
+/// An error shown in an HTML export page (as far as the first bytes go).
+fn page_shows_error(head: &str) -> bool {
+    [
+        "<p>ERROR:",
+        "Error: ",
+        "Error the query can not be executed",
+    ]
+    .iter()
+    .any(|marker| head.contains(marker))
+}
+
+/// Reads a failed export answer into an error; never a success (an answer
+/// that holds no recognisable error is [`Error::Unexpected`]).
+///
+/// Messages are entity-decoded (twice: export-v2 encodes some parts twice)
+/// and stripped of markup, for display.
+pub fn interpret_export_failure(answer: &RawAnswer) -> Error {
+    let err = match precheck(answer) {
+        Err(err) => err,
+        Ok(lines) => message_error(answer, &page_lines(answer, lines)),
+    };
+    match &answer.channel {
+        Channel::Cli { stderr, .. } => with_stderr(err, stderr),
+        Channel::Http { .. } => err,
+    }
+}
+
+/// The lines of a full error page even in CLI mode (legacy `export.php`
+/// prints its HTML error page on stdout).
+fn page_lines(answer: &RawAnswer, lines: Vec<String>) -> Vec<String> {
+    let text = answer.text();
+    if has_page_container(&text) {
+        normalize(&text, PageKind::FullPage)
+    } else {
+        lines
+    }
+}
+
+/// The error of the normalised lines: the first `ERROR:`/`Error:` line and
+/// its continuation lines (up to the usage text), or a known message.
+fn message_error(answer: &RawAnswer, lines: &[String]) -> Error {
+    let Some(start) = lines.iter().position(|line| is_message_start(line)) else {
+        return fail(answer, Kind::Unexpected, unknown_message(answer, lines));
+    };
+    let first = &lines[start];
+    let legacy = first.starts_with("Error the query can not be executed");
+    let skip = usize::from(legacy);
+    let message: Vec<String> = lines[start + skip..]
+        .iter()
+        .take_while(|line| !is_usage(line))
+        .map(|line| display(line))
+        .collect();
+    let message = message.join("\n");
+    let message = strip_prefix(&message);
+    let fallback = if legacy {
+        Kind::BadRequest
+    } else {
+        Kind::Server(None)
+    };
+    let kind = message_kind(message).unwrap_or(fallback);
+    fail(answer, kind, message)
+}
+
+fn is_message_start(line: &str) -> bool {
+    line.starts_with("ERROR")
+        || line.starts_with("Error")
+        || line.starts_with("Missing parameter")
+        || line.starts_with("Unsupported format")
+}
+
+fn is_usage(line: &str) -> bool {
+    line.starts_with("Usage:")
+        || line.starts_with("USAGE:")
+        || line.starts_with("Parameters:")
+        || line.starts_with(" * ")
+        || line.starts_with("General purpose export page")
+}
+
+fn strip_prefix(message: &str) -> &str {
+    ["ERROR: ", "Error: "]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .unwrap_or(message)
+        .trim()
+}
+
+/// A line as shown to a person: entities decoded twice, tags removed.
+fn display(line: &str) -> String {
+    decode_twice(&strip_tags(line)).trim_end().to_owned()
+}
+
+fn unknown_message(answer: &RawAnswer, lines: &[String]) -> String {
+    match (&answer.channel, lines.first()) {
+        (
+            Channel::Cli {
+                exit_code: Some(code),
+                ..
+            },
+            _,
+        ) if *code != 0 => format!("php exited with {code}"),
+        (_, Some(line)) => format!("not an export: {}", display(line)),
+        (_, None) => "empty answer instead of export data".to_owned(),
+    }
+}

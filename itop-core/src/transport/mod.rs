@@ -1,0 +1,60 @@
+//! How a request reaches iTop: over HTTP, or by running `php` on the host.
+
+pub(crate) mod cli;
+pub(crate) mod form;
+pub(crate) mod http;
+mod process;
+
+use crate::{
+    RawAnswer, Result,
+    credentials::Credentials,
+    csv_data::Spooled,
+    services::Field,
+};
+
+/// Everything a transport needs for one call.
+pub(crate) struct Call<'a> {
+    pub(crate) service: crate::Service,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) credentials: Option<&'a Credentials>,
+    /// The CSV to upload, and whether to skip a leading BOM.
+    pub(crate) csv: Option<(Spooled, bool)>,
+    pub(crate) max_chunk_size: Option<u32>,
+}
+
+/// What a streamed export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOutcome {
+    /// Bytes written to the destination.
+    pub bytes: u64,
+    /// The `Content-Type` iTop announced (HTTP only).
+    pub content_type: Option<String>,
+}
+
+/// A transport: HTTP, or `php` on the iTop host.
+#[derive(Debug)]
+pub(crate) enum Transport {
+    Http(http::HttpTransport),
+    Cli(cli::CliTransport),
+}
+
+impl Transport {
+    pub(crate) fn call(&self, call: Call<'_>) -> Result<RawAnswer> {
+        match self {
+            Transport::Http(http) => http.call(call),
+            Transport::Cli(cli) => cli.call(call),
+        }
+    }
+
+    pub(crate) fn export(
+        &self,
+        call: Call<'_>,
+        format: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<ExportOutcome> {
+        match self {
+            Transport::Http(http) => http.export(call, format, out),
+            Transport::Cli(cli) => cli.export(call, format, out),
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! `webservices/import.php` (PROTOCOL.md §5): parameters, the input checks
+//! in iTop's order, and the `summary` / `details` / `retcode` report as a
+//! plain-text page with the one-byte-short `Content-Length`.
+
+use crate::bulk::{self, Column, Job, Outcome, RowResult};
+use crate::charset::Charset;
+use crate::csv_in::{self, Cell};
+use crate::dates;
+use crate::http::Response;
+use crate::model::{self, Class};
+use crate::pages;
+use crate::params::html_encode;
+
+use super::{Ctx, LoginStyle, logged_in};
+
+const USAGE_SAMPLE: &str = include_str!("../../fixtures/import/http_post_missing_class.resp");
+const FATAL: &str = "An error occurred, check server error log for more information.";
+
+/// The checked parameters of one import.
+#[derive(Debug)]
+struct Settings {
+    class: &'static Class,
+    output: String,
+    separator: String,
+    qualifier: String,
+    charset_name: String,
+    charset: Charset,
+    date_format: Option<String>,
+    localized: bool,
+    simulate: bool,
+    keys: String,
+    comment: String,
+}
+
+/// Answers one request.
+pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
+    let account = match logged_in(ctx, LoginStyle::PlainText) {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
+    if ctx.params.raw("class").is_none() {
+        let usage = USAGE_SAMPLE.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        return pages::plain_text(usage);
+    }
+    let settings = match settings(ctx) {
+        Ok(settings) => settings,
+        Err(response) => return response,
+    };
+    let raw = ctx.params.body_bytes("csvdata").unwrap_or_default();
+    let mut text = settings.charset.decode(raw);
+    if settings.charset_name == "UTF-8" {
+        text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    }
+    let rows = csv_in::parse(&text, settings.separator.as_bytes()[0], settings.qualifier.as_bytes()[0]);
+    if rows.is_empty() {
+        return pages::plain_text("#Missing data - at least one line is expected");
+    }
+    let mut report = header_lines(&settings, raw.len());
+    if !account.can_bulk_modify(settings.class.name) {
+        let message = format!("You are not allowed to perform a bulk update of objects of class {}", settings.class.name);
+        return failure(&settings, report, &message);
+    }
+    run(ctx, &settings, &rows, &mut report)
+}
+
+fn one_line(message: &str) -> Result<Settings, Response> {
+    Err(pages::plain_text(&format!("#{message}")))
+}
+
+fn settings(ctx: &Ctx<'_>) -> Result<Settings, Response> {
+    let params = &ctx.params;
+    let output = html_encode(&params.trimmed("output").unwrap_or_else(|| "summary".into()));
+    let class_name = params.trimmed("class").unwrap_or_default();
+    let Some(class) = model::class(&class_name) else {
+        return one_line(&format!("Unknown class: '{class_name}'"));
+    };
+    if !["summary", "details", "retcode"].contains(&output.as_str()) {
+        return one_line(&format!("Unknown output format: '{output}'"));
+    }
+    let separator = params.trimmed("separator").filter(|s| !s.is_empty()).unwrap_or_else(|| ",".into());
+    let separator = if separator.eq_ignore_ascii_case("tab") { "\t".to_owned() } else { separator };
+    if separator.len() > 1 {
+        return one_line(&format!("Separator is limited to one character, found '{separator}'"));
+    }
+    let qualifier = params.trimmed("qualifier").filter(|q| !q.is_empty()).unwrap_or_else(|| "\"".into());
+    if qualifier.len() > 1 {
+        return one_line(&format!("Text qualifier is limited to one character, found '{qualifier}'"));
+    }
+    let charset_name = params.trimmed("charset").filter(|c| !c.is_empty()).unwrap_or_else(|| "ISO-8859-1".into());
+    let Some(charset) = Charset::from_name(&charset_name) else {
+        return Err(pages::fatal(FATAL));
+    };
+    let date_format = params.trimmed("date_format").filter(|f| !f.is_empty()).map(|f| dates::from_strftime(&f));
+    Ok(Settings {
+        class,
+        output,
+        separator,
+        qualifier,
+        charset_name,
+        charset,
+        date_format,
+        localized: !params.flag("no_localize", false),
+        simulate: params.flag("simulate", false),
+        keys: params.trimmed("reconciliationkeys").unwrap_or_default(),
+        comment: params.trimmed("comment").unwrap_or_default(),
+    })
+}
+
+/// The lines up to `#Data Size:`.
+fn header_lines(settings: &Settings, data_size: usize) -> Vec<String> {
+    let mut lines = vec![
+        format!("#Output format: {}", settings.output),
+        format!("#Class: {}", settings.class.name),
+        format!("#Separator: {}", settings.separator),
+        format!("#Qualifier: {}", settings.qualifier),
+        format!("#Charset Encoding:{}", settings.charset_name),
+    ];
+    match &settings.date_format {
+        None => lines.push("#Date format: <none>".into()),
+        Some(format) => {
+            lines.push(format!("#Date and time format: '{format}'"));
+            lines.push(format!("#Date format: '{}'", dates::date_part(format)));
+        }
+    }
+    lines.push(format!("#Localize: {}", if settings.localized { "yes" } else { "no" }));
+    lines.push(format!("#Data Size: {data_size}"));
+    lines
+}
+
+/// An error after the header lines (alone in `retcode` mode).
+fn failure(settings: &Settings, mut report: Vec<String>, message: &str) -> Response {
+    if settings.output == "retcode" {
+        return pages::plain_text(&format!("#{message}"));
+    }
+    report.push(format!("#{message}"));
+    pages::plain_text(&report.join("\n"))
+}
+
+fn possible_columns(class: &Class, localized: bool) -> String {
+    let names = bulk::all_columns(class).into_iter().map(|column| column.name(localized).to_lowercase());
+    names.collect::<Vec<_>>().join(", ")
+}
+
+fn match_header(settings: &Settings, header: &[Cell]) -> Result<Vec<Column>, String> {
+    let mut columns = Vec::new();
+    for cell in header {
+        let name = cell.clone().unwrap_or_default();
+        let Some(column) = bulk::match_column(settings.class, &name, settings.localized) else {
+            let possible = possible_columns(settings.class, settings.localized);
+            return Err(format!("Unknown column: '{}'. Possible columns: {possible}", name.trim()));
+        };
+        columns.push(column);
+    }
+    Ok(columns)
+}
+
+fn run(ctx: &Ctx<'_>, settings: &Settings, rows: &[Vec<Cell>], report: &mut Vec<String>) -> Response {
+    let columns = match match_header(settings, &rows[0]) {
+        Ok(columns) => columns,
+        Err(message) => return failure(settings, report.clone(), &message),
+    };
+    let keys = match bulk::reconciliation_keys(settings.class, &settings.keys, &columns, settings.localized) {
+        Ok(keys) => keys,
+        Err(message) => return failure(settings, report.clone(), &message),
+    };
+    let job = Job {
+        class: settings.class,
+        columns: &columns,
+        keys: &keys,
+        localized: settings.localized,
+        date_format: settings.date_format.clone(),
+        simulate: settings.simulate,
+    };
+    let data = &rows[1..];
+    let results: Vec<RowResult> = if settings.simulate {
+        let mut scratch = ctx.state.read(Clone::clone);
+        data.iter().map(|row| bulk::import_row(&mut scratch, &job, row)).collect()
+    } else {
+        ctx.state.write(|store| data.iter().map(|row| bulk::import_row(store, &job, row)).collect())
+    };
+    // A row longer than the header breaks iTop's details table (PHP fatal
+    // error after the work is done).
+    if settings.output == "details" && data.iter().any(|row| row.len() > columns.len()) {
+        return pages::fatal(FATAL);
+    }
+    finish(settings, &columns, &keys, &results, report)
+}
+
+fn count(results: &[RowResult], outcome: Outcome) -> usize {
+    results.iter().filter(|result| result.outcome == outcome).count()
+}
+
+fn finish(settings: &Settings, columns: &[Column], keys: &[bulk::Key], results: &[RowResult], report: &mut Vec<String>) -> Response {
+    let issues = count(results, Outcome::Issue);
+    if settings.output == "retcode" {
+        return pages::plain_text(&issues.to_string());
+    }
+    let names: Vec<String> = columns.iter().map(Column::code).collect();
+    let keys: Vec<String> = keys.iter().map(bulk::Key::display).collect();
+    report.extend([
+        format!("#Data Lines: {}", results.len()),
+        format!("#Simulate: {}", u8::from(settings.simulate)),
+        format!("#Columns: {}", names.join(", ")),
+        format!("#Reconciliation Keys: {}", keys.join(", ")),
+        format!("#Change tracking comment: {}", settings.comment),
+        format!("#Issues: {issues}"),
+        "#Warnings: 0".to_owned(),
+        format!("#Created: {}", count(results, Outcome::Created)),
+        format!("#Updated: {}", count(results, Outcome::Updated)),
+        format!("#Unchanged: {}", count(results, Outcome::Unchanged)),
+    ]);
+    if settings.output == "details" {
+        report.push(bulk::details_header(columns));
+        report.extend(results.iter().enumerate().map(|(line, result)| details_line(settings, line, result)));
+    }
+    pages::plain_text(&report.join("\n"))
+}
+
+fn details_line(settings: &Settings, line: usize, result: &RowResult) -> String {
+    let (class, id) = match result.object {
+        Some(id) => (settings.class.name.to_owned(), id.to_string()),
+        None => ("n/a".to_owned(), "n/a".to_owned()),
+    };
+    let mut cells = vec![line.to_string(), result.status.clone(), class, id];
+    cells.extend(result.cells.iter().cloned());
+    cells.join(";")
+}
