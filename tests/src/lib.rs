@@ -32,6 +32,7 @@ mod charset;
 mod config;
 mod csv_in;
 mod dates;
+mod export_out;
 mod http;
 mod model;
 mod oql;

@@ -144,6 +144,12 @@ impl TestServer {
         lock(&self.state.requests).clone()
     }
 
+    /// Reads the store (unit tests only).
+    #[cfg(test)]
+    pub(crate) fn state_for_tests<R>(&self, action: impl FnOnce(&Store) -> R) -> R {
+        self.state.read(action)
+    }
+
     /// How many objects of `class` the store holds.
     pub fn count(&self, class: &str) -> usize {
         self.state.read(|store| store.count(class))

@@ -248,7 +248,13 @@ mod tests {
         let report = run("http_post_form_quiet_run").expect("run");
         assert_eq!(report.started, Some(1_796_394_033));
         assert_eq!(report.exited, Some(1_796_394_054));
-        assert_eq!(report.lines, ["Starting: 1796394033 (2026-12-04 15:20:33)", "Exiting: 1796394054 (2026-12-04 15:20:54)"]);
+        assert_eq!(
+            report.lines,
+            [
+                "Starting: 1796394033 (2026-12-04 15:20:33)",
+                "Exiting: 1796394054 (2026-12-04 15:20:54)"
+            ]
+        );
     }
 
     #[test]
@@ -277,7 +283,10 @@ mod tests {
         assert_eq!(noti.status, "active");
         assert_eq!(noti.last_run.as_deref(), Some("2026-12-04 15:19:07"));
         let exec = &report.status_table[6];
-        assert_eq!((exec.class.as_str(), exec.runs, exec.avg_seconds), ("ExecAsyncTask", 30, 0.004));
+        assert_eq!(
+            (exec.class.as_str(), exec.runs, exec.avg_seconds),
+            ("ExecAsyncTask", 30, 0.004)
+        );
     }
 
     #[test]
@@ -296,17 +305,32 @@ mod tests {
 
     #[test]
     fn failures_are_classified() {
-        failure("cli_wrong_password", "Auth", "Access wrong credentials ('admin')");
+        failure(
+            "cli_wrong_password",
+            "Auth",
+            "Access wrong credentials ('admin')",
+        );
         failure("http_no_credentials", "Auth", "login page");
         failure("http_basic_portal_user", "Auth", "portal");
-        failure("http_basic_reader_not_admin", "NotAllowed", "Access restricted to administrators");
-        failure("cli_missing_auth", "BadRequest", "Missing argument 'auth_user'");
+        failure(
+            "http_basic_reader_not_admin",
+            "NotAllowed",
+            "Access restricted to administrators",
+        );
+        failure(
+            "cli_missing_auth",
+            "BadRequest",
+            "Missing argument 'auth_user'",
+        );
     }
 
     fn cli(text: &str, exit: i32) -> RawAnswer {
         RawAnswer {
             service: Service::Cron,
-            channel: crate::Channel::Cli { exit_code: Some(exit), stderr: String::new() },
+            channel: crate::Channel::Cli {
+                exit_code: Some(exit),
+                stderr: String::new(),
+            },
             body: text.as_bytes().to_vec(),
         }
     }
@@ -315,7 +339,10 @@ mod tests {
     fn task_errors_are_kept_in_a_finished_run() {
         let text = "Starting: 1 (x)\nERROR : an exception was thrown when processing 'T' (i)\nExiting: 5 (y)";
         let report = interpret_cron(&cli(text, 0)).expect("run");
-        assert_eq!(report.errors, ["ERROR : an exception was thrown when processing 'T' (i)"]);
+        assert_eq!(
+            report.errors,
+            ["ERROR : an exception was thrown when processing 'T' (i)"]
+        );
         assert!(!report.is_clean());
     }
 

@@ -178,3 +178,194 @@ fn unknown_message(answer: &RawAnswer, lines: &[String]) -> String {
         (_, None) => "empty answer instead of export data".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil::{assert_error, cases, load};
+
+    const PEEK: usize = 8 * 1024;
+
+    fn looks_ok(service: Service, case: &str, format: &str) -> bool {
+        let answer = load(service, case);
+        let head = &answer.body[..answer.body.len().min(PEEK)];
+        export_looks_ok(service, &answer.channel, head, format)
+    }
+
+    fn failure(service: Service, case: &str, format: &str, expected: &str, needle: &str) {
+        assert!(!looks_ok(service, case, format), "{case} taken for data");
+        let answer = load(service, case);
+        let err = interpret_export_failure(&answer);
+        assert_error(&err, &answer, expected, needle);
+    }
+
+    #[test]
+    fn every_fixture_has_a_test() {
+        let v2 = [
+            "cli_bad_oql",
+            "cli_csv_ok",
+            "cli_wrong_password",
+            "http_basic_reader_user_class_forbidden",
+            "http_basic_wrong_password",
+            "http_get_basic_bad_oql",
+            "http_get_basic_csv_multiline_field",
+            "http_get_basic_csv_no_localize",
+            "http_get_basic_missing_fields",
+            "http_get_basic_xlsx",
+            "http_get_basic_xml",
+            "http_post_form_wrong_password",
+        ];
+        assert_eq!(cases(Service::Export), v2);
+        let legacy = [
+            "http_basic_reader_ok",
+            "http_get_basic_bad_oql",
+            "http_get_basic_csv_utf8_bom",
+            "http_get_basic_xml",
+        ];
+        assert_eq!(cases(Service::ExportLegacy), legacy);
+    }
+
+    #[test]
+    fn export_data_is_streamed() {
+        assert!(looks_ok(Service::Export, "cli_csv_ok", "csv"));
+        assert!(looks_ok(
+            Service::Export,
+            "http_get_basic_csv_multiline_field",
+            "csv"
+        ));
+        assert!(looks_ok(
+            Service::Export,
+            "http_get_basic_csv_no_localize",
+            "csv"
+        ));
+        assert!(looks_ok(Service::Export, "http_get_basic_xlsx", "xlsx"));
+        assert!(looks_ok(Service::Export, "http_get_basic_xml", "xml"));
+        assert!(looks_ok(
+            Service::ExportLegacy,
+            "http_basic_reader_ok",
+            "csv"
+        ));
+        assert!(looks_ok(
+            Service::ExportLegacy,
+            "http_get_basic_csv_utf8_bom",
+            "csv"
+        ));
+        assert!(looks_ok(Service::ExportLegacy, "http_get_basic_xml", "xml"));
+    }
+
+    #[test]
+    fn bad_oql_message_is_decoded_twice() {
+        let message = "Invalid OQL query: 'SELEKT Organization'.\n\
+                       Unexpected token NAME - found 'Organization' at 7 in 'SELEKT Organization'";
+        failure(Service::Export, "cli_bad_oql", "csv", "BadRequest", message);
+        failure(
+            Service::Export,
+            "http_get_basic_bad_oql",
+            "csv",
+            "BadRequest",
+            message,
+        );
+        let legacy = "Unexpected token NAME, found 'Organization' in: SELEKT Organization";
+        failure(
+            Service::ExportLegacy,
+            "http_get_basic_bad_oql",
+            "csv",
+            "BadRequest",
+            legacy,
+        );
+    }
+
+    #[test]
+    fn login_failures_are_auth() {
+        failure(
+            Service::Export,
+            "cli_wrong_password",
+            "csv",
+            "Auth",
+            "wrong credentials for user 'admin'",
+        );
+        failure(
+            Service::Export,
+            "http_basic_wrong_password",
+            "csv",
+            "Auth",
+            "HTTP 401",
+        );
+        failure(
+            Service::Export,
+            "http_post_form_wrong_password",
+            "csv",
+            "Auth",
+            "Incorrect login/password",
+        );
+    }
+
+    #[test]
+    fn other_failures_are_classified() {
+        let rights = "You do not have enough permissions to bulk read data of class 'UserLocal' (alias: UserLocal)";
+        failure(
+            Service::Export,
+            "http_basic_reader_user_class_forbidden",
+            "csv",
+            "NotAllowed",
+            rights,
+        );
+        failure(
+            Service::Export,
+            "http_get_basic_missing_fields",
+            "csv",
+            "BadRequest",
+            "Missing parameter: fields",
+        );
+    }
+
+    #[test]
+    fn html_export_is_data_unless_the_page_shows_an_error() {
+        let channel = Channel::Http {
+            status: 200,
+            content_type: Some("text/html; charset=UTF-8".to_owned()),
+            location: None,
+            content_disposition: None,
+        };
+        let page = b"<html><div id=\"ibo-page-container\"><table class=\"listResults\"></table>";
+        assert!(export_looks_ok(Service::Export, &channel, page, "html"));
+        assert!(!export_looks_ok(Service::Export, &channel, page, "csv"));
+        let error = b"<div id=\"ibo-page-container\"><p>ERROR: Invalid OQL query</p>";
+        assert!(!export_looks_ok(Service::Export, &channel, error, "html"));
+    }
+
+    #[test]
+    fn cli_exit_code_and_running_process() {
+        let running = Channel::Cli {
+            exit_code: None,
+            stderr: String::new(),
+        };
+        assert!(export_looks_ok(
+            Service::Export,
+            &running,
+            b"\"name\"\n",
+            "csv"
+        ));
+        let failed = Channel::Cli {
+            exit_code: Some(255),
+            stderr: String::new(),
+        };
+        assert!(!export_looks_ok(
+            Service::Export,
+            &failed,
+            b"\"name\"\n",
+            "csv"
+        ));
+        let answer = RawAnswer {
+            service: Service::Export,
+            channel: failed,
+            body: b"\"name\"\n".to_vec(),
+        };
+        assert_error(
+            &interpret_export_failure(&answer),
+            &answer,
+            "Unexpected",
+            "php exited with 255",
+        );
+    }
+}

@@ -309,3 +309,326 @@ fn list(value: Option<&str>) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::RowStatus;
+    use crate::report::testutil::{assert_error, cases, load};
+    use crate::{Channel, Service};
+
+    fn report(case: &str, output: OutputMode) -> ImportReport {
+        interpret_import(&load(Service::Import, case), output).expect(case)
+    }
+
+    fn failure(case: &str, output: OutputMode, expected: &str, needle: &str) {
+        let answer = load(Service::Import, case);
+        let err = interpret_import(&answer, output).expect_err(case);
+        assert_error(&err, &answer, expected, needle);
+    }
+
+    #[test]
+    fn every_fixture_has_a_test() {
+        let tested = [
+            "cli_missing_auth_user",
+            "cli_wrong_password",
+            "http_20k_rows_create_summary",
+            "http_basic_wrong_password",
+            "http_bom_charset_default",
+            "http_get_query_credentials_default_config",
+            "http_post_basic_retcode_with_errors",
+            "http_post_basic_summary",
+            "http_post_date_format",
+            "http_post_details_with_errors",
+            "http_post_form_details",
+            "http_post_malformed_csv",
+            "http_post_missing_class",
+            "http_post_portal_user",
+            "http_post_reader_not_allowed",
+            "http_post_reader_not_allowed_retcode",
+            "http_post_unknown_class",
+            "http_post_unknown_column",
+            "http_post_wrong_password",
+            "raw_socket_content_length_mismatch",
+        ];
+        assert_eq!(cases(Service::Import), tested);
+    }
+
+    #[test]
+    fn summary_gives_header_and_counters() {
+        let report = report("http_post_basic_summary", OutputMode::Summary);
+        let summary = report.summary.as_ref().expect("summary");
+        assert_eq!(summary.class, "Person");
+        assert_eq!(
+            (summary.separator.as_str(), summary.qualifier.as_str()),
+            (",", "\"")
+        );
+        assert_eq!(summary.charset, "UTF-8");
+        assert_eq!(
+            (
+                summary.datetime_format.as_deref(),
+                summary.date_format.as_deref()
+            ),
+            (None, None)
+        );
+        assert!(!summary.localize && !summary.simulate);
+        assert_eq!((summary.data_size, summary.data_lines), (246, 3));
+        assert_eq!(
+            summary.columns,
+            [
+                "first_name",
+                "name",
+                "org_id->name",
+                "email",
+                "employee_number",
+                "function"
+            ]
+        );
+        assert_eq!(summary.reconciliation_keys, ["email"]);
+        assert_eq!(summary.comment, "");
+        assert_eq!(
+            (
+                report.issues,
+                summary.warnings,
+                summary.created,
+                summary.updated,
+                summary.unchanged
+            ),
+            (0, 0, 0, 0, 3)
+        );
+        assert!(report.rows.is_empty() && report.is_complete() && !report.has_issues());
+    }
+
+    #[test]
+    fn details_give_rows() {
+        let report = report("http_post_form_details", OutputMode::Details);
+        let summary = report.summary.as_ref().expect("summary");
+        assert_eq!(
+            (summary.created, summary.updated, summary.unchanged),
+            (2, 1, 0)
+        );
+        assert_eq!(summary.comment, "lab import (form creds)");
+        assert_eq!(
+            report.table_header[..4],
+            ["Line", "Status", "Object Class", "Object Id"]
+        );
+        assert_eq!(report.rows.len(), 3);
+        assert_eq!(report.rows[0].status, RowStatus::Created);
+        assert_eq!(report.rows[0].object_id, Some(9));
+        assert_eq!(
+            report.rows[1].cells,
+            [
+                "3",
+                "\"Eve\"",
+                "\"Evans\"",
+                "\"eve.evans@lab.example\"",
+                "\"E006\"",
+                "\"Analyst, senior\""
+            ]
+        );
+        let updated = &report.rows[2];
+        assert_eq!(updated.status, RowStatus::Updated { cols: 1 });
+        assert_eq!(
+            (updated.line, updated.status_text.as_str()),
+            (2, "updated 1 cols")
+        );
+        assert_eq!(
+            (updated.object_class.as_deref(), updated.object_id),
+            (Some("Person"), Some(2))
+        );
+        assert_eq!(
+            updated.cells.last().map(String::as_str),
+            Some("\"Manager\"Modified")
+        );
+        assert!(report.is_complete());
+    }
+
+    #[test]
+    fn details_with_errors_give_issue_rows() {
+        let report = report("http_post_details_with_errors", OutputMode::Details);
+        let summary = report.summary.as_ref().expect("summary");
+        assert!(summary.simulate);
+        assert_eq!((report.issues, summary.created), (3, 1));
+        let issue = RowStatus::Issue {
+            reason: "Unexpected attribute value(s)".to_owned(),
+        };
+        assert_eq!(report.rows[0].status, issue);
+        assert_eq!(
+            (
+                report.rows[0].object_class.as_deref(),
+                report.rows[0].object_id
+            ),
+            (None, None)
+        );
+        assert!(report.rows[0].cells[0].starts_with("No match for value 'No Such Org'"));
+        assert_eq!(
+            (report.rows[2].status.clone(), report.rows[2].object_id),
+            (issue, Some(11))
+        );
+        assert_eq!(
+            (report.rows[3].status.clone(), report.rows[3].object_id),
+            (RowStatus::Created, Some(0))
+        );
+        assert!(report.has_issues() && report.is_complete());
+    }
+
+    #[test]
+    fn multi_line_cell_joins_its_row() {
+        let report = report("http_post_date_format", OutputMode::Details);
+        let summary = report.summary.as_ref().expect("summary");
+        assert_eq!(summary.datetime_format.as_deref(), Some("d/m/Y"));
+        assert_eq!(summary.date_format.as_deref(), Some("d/m/Y"));
+        assert_eq!(report.rows.len(), 2);
+        assert_eq!(
+            report.rows[0].cells.last().map(String::as_str),
+            Some("\"multi\nline description\"")
+        );
+        assert_eq!(report.rows[1].line, 1);
+        assert_eq!(report.rows[1].object_id, Some(2));
+        assert!(report.unknown_lines.is_empty() && report.is_complete());
+    }
+
+    #[test]
+    fn retcode_is_the_issue_count() {
+        let report = report("http_post_basic_retcode_with_errors", OutputMode::Retcode);
+        assert_eq!((report.issues, report.summary.clone()), (2, None));
+        let report = self::report("raw_socket_content_length_mismatch", OutputMode::Retcode);
+        assert_eq!(report.issues, 0);
+        assert!(report.is_complete() && !report.has_issues());
+    }
+
+    #[test]
+    fn login_failures_are_auth() {
+        for case in [
+            "http_basic_wrong_password",
+            "http_post_wrong_password",
+            "http_get_query_credentials_default_config",
+        ] {
+            failure(case, OutputMode::Summary, "Auth", "Invalid login");
+        }
+        failure(
+            "http_post_portal_user",
+            OutputMode::Summary,
+            "Auth",
+            "Portal user is not allowed",
+        );
+        failure(
+            "cli_wrong_password",
+            OutputMode::Summary,
+            "Auth",
+            "Access restricted or wrong credentials ('admin')",
+        );
+    }
+
+    #[test]
+    fn rights_errors_are_not_allowed() {
+        let needle = "You are not allowed to perform a bulk update of objects of class Person";
+        failure(
+            "http_post_reader_not_allowed",
+            OutputMode::Details,
+            "NotAllowed",
+            needle,
+        );
+        failure(
+            "http_post_reader_not_allowed_retcode",
+            OutputMode::Retcode,
+            "NotAllowed",
+            needle,
+        );
+    }
+
+    #[test]
+    fn request_errors_are_bad_requests() {
+        failure(
+            "http_post_missing_class",
+            OutputMode::Summary,
+            "BadRequest",
+            "Missing argument 'class'",
+        );
+        failure(
+            "cli_missing_auth_user",
+            OutputMode::Summary,
+            "BadRequest",
+            "Missing argument 'auth_user'",
+        );
+        failure(
+            "http_post_unknown_class",
+            OutputMode::Summary,
+            "BadRequest",
+            "Unknown class: 'NoSuchClass'",
+        );
+        failure(
+            "http_post_unknown_column",
+            OutputMode::Summary,
+            "BadRequest",
+            "Unknown column: 'no_such_col'",
+        );
+        failure(
+            "http_bom_charset_default",
+            OutputMode::Details,
+            "BadRequest",
+            "Unknown column: '\u{ef}\u{bb}\u{bf}first_name'",
+        );
+    }
+
+    #[test]
+    fn fatal_errors_are_server_500() {
+        failure(
+            "http_post_malformed_csv",
+            OutputMode::Details,
+            "Server",
+            "iTop: An error occurred",
+        );
+        failure(
+            "http_20k_rows_create_summary",
+            OutputMode::Summary,
+            "Server",
+            "Allowed memory size of 1024M exhausted",
+        );
+        let err = interpret_import(
+            &load(Service::Import, "http_post_malformed_csv"),
+            OutputMode::Details,
+        );
+        assert!(matches!(
+            err,
+            Err(crate::Error::Server {
+                status: Some(500),
+                ..
+            })
+        ));
+    }
+
+    fn cli(text: &str, exit: i32) -> RawAnswer {
+        RawAnswer {
+            service: Service::Import,
+            channel: Channel::Cli {
+                exit_code: Some(exit),
+                stderr: String::new(),
+            },
+            body: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn exception_text_is_a_server_error() {
+        let answer = cli(
+            "#Output format: summary\n#Class: Person\n#CoreException: boom\nStack trace:\n#0 x\n",
+            0,
+        );
+        let err = interpret_import(&answer, OutputMode::Summary).expect_err("exception");
+        assert_error(&err, &answer, "Server", "CoreException: boom");
+    }
+
+    #[test]
+    fn retcode_without_newline_and_unknown_text() {
+        assert_eq!(
+            interpret_import(&cli("7", 0), OutputMode::Retcode)
+                .expect("7")
+                .issues,
+            7
+        );
+        let answer = cli("hello", 0);
+        let err = interpret_import(&answer, OutputMode::Retcode).expect_err("text");
+        assert_error(&err, &answer, "Unexpected", "number of rows");
+    }
+}

@@ -234,3 +234,165 @@ fn finish_block(answer: &RawAnswer, block: Block) -> Result<SourceRun> {
         counters,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil::{assert_error, cases, load};
+    use crate::{Channel, Service};
+
+    fn failure(case: &str, requested: &[u32], expected: &str, needle: &str) {
+        let answer = load(Service::SynchroExec, case);
+        let err = interpret_synchro_exec(&answer, requested).expect_err(case);
+        assert_error(&err, &answer, expected, needle);
+    }
+
+    fn cli(text: &str) -> RawAnswer {
+        RawAnswer {
+            service: Service::SynchroExec,
+            channel: Channel::Cli {
+                exit_code: Some(0),
+                stderr: String::new(),
+            },
+            body: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn every_fixture_has_a_test() {
+        let tested = [
+            "cli_admin_two_sources",
+            "cli_max_chunk_size_syncuser_special_pwd",
+            "cli_missing_data_sources",
+            "cli_wrong_password",
+            "http_basic_wrong_password",
+            "http_get_basic_admin_two_sources",
+            "http_get_basic_missing_data_sources",
+            "http_get_basic_partially_unknown",
+            "http_get_basic_reader_not_owner",
+        ];
+        assert_eq!(cases(Service::SynchroExec), tested);
+    }
+
+    #[test]
+    fn two_sources_give_two_runs() {
+        let answer = load(Service::SynchroExec, "cli_admin_two_sources");
+        let report = interpret_synchro_exec(&answer, &[1, 2]).expect("two runs");
+        assert_eq!(report.sources.len(), 2);
+        let person = &report.sources[0];
+        assert_eq!((person.id, person.name.as_str()), (1, "Lab Person Source"));
+        assert_eq!(person.error, None);
+        assert_eq!(person.counters.replicas, 10);
+        assert_eq!(person.counters.replicas_touched, 10);
+        assert_eq!(person.counters.creation_errors, 1);
+        let server = &report.sources[1];
+        assert_eq!((server.id, server.name.as_str()), (2, "Lab Server Source"));
+        assert_eq!(server.counters.replicas, 3);
+        assert_eq!(server.counters.error_total(), 0);
+        assert_eq!(report.error_total(), 1);
+        assert!(report.has_errors());
+    }
+
+    #[test]
+    fn http_page_reads_like_cli() {
+        let cli = interpret_synchro_exec(
+            &load(Service::SynchroExec, "cli_admin_two_sources"),
+            &[1, 2],
+        );
+        let http = load(Service::SynchroExec, "http_get_basic_admin_two_sources");
+        assert_eq!(
+            interpret_synchro_exec(&http, &[1, 2]).expect("http"),
+            cli.expect("cli")
+        );
+    }
+
+    #[test]
+    fn failures_are_classified() {
+        failure(
+            "http_get_basic_reader_not_owner",
+            &[1],
+            "NotAllowed",
+            "data source 1 (Lab Person Source): Only adminstrators",
+        );
+        failure(
+            "http_get_basic_partially_unknown",
+            &[1, 999, 2],
+            "BadRequest",
+            "The data source (id=999) does not exist",
+        );
+        failure(
+            "http_get_basic_missing_data_sources",
+            &[],
+            "BadRequest",
+            "Missing argument 'data_sources'",
+        );
+        failure(
+            "cli_missing_data_sources",
+            &[],
+            "BadRequest",
+            "Missing argument 'data_sources'",
+        );
+        failure(
+            "cli_max_chunk_size_syncuser_special_pwd",
+            &[1],
+            "Server",
+            "underspinned process:\n-> Access restricted",
+        );
+        failure("http_basic_wrong_password", &[1], "Auth", "Invalid login");
+        failure(
+            "cli_wrong_password",
+            &[1],
+            "Auth",
+            "Access restricted or wrong credentials ('admin')",
+        );
+    }
+
+    #[test]
+    fn every_requested_id_needs_a_block() {
+        let answer = load(Service::SynchroExec, "cli_admin_two_sources");
+        let err = interpret_synchro_exec(&answer, &[1, 2, 3]).expect_err("3 missing");
+        assert_error(&err, &answer, "Unexpected", "no report for data source 3");
+    }
+
+    #[test]
+    fn raw_exception_after_working_on_is_an_error() {
+        let answer = cli("Working on S (id=4)...\nSomething broke badly");
+        let err = interpret_synchro_exec(&answer, &[4]).expect_err("exception");
+        assert_error(
+            &err,
+            &answer,
+            "Server",
+            "data source 4 (S): Something broke badly",
+        );
+    }
+
+    #[test]
+    fn truncated_block_is_unexpected() {
+        let answer =
+            cli("Working on S (id=4)...\nReplicas: 3\nReplicas touched since last synchro: 3\n");
+        let err = interpret_synchro_exec(&answer, &[4]).expect_err("truncated");
+        assert_error(
+            &err,
+            &answer,
+            "Unexpected",
+            "incomplete counters for data source 4",
+        );
+    }
+
+    #[test]
+    fn traces_and_mail_notes_are_kept() {
+        let body = load(Service::SynchroExec, "cli_admin_two_sources")
+            .text()
+            .replace(
+                "Working on Lab Server Source (id=2)...\n",
+                "Working on Lab Server Source (id=2)...\n#,,###### STARTING SYNCHRONIZATION\n",
+            )
+            + "Unable to send mail: no transport\n";
+        let report = interpret_synchro_exec(&cli(&body), &[1, 2]).expect("traces");
+        assert_eq!(
+            report.sources[1].traces,
+            [",,###### STARTING SYNCHRONIZATION"]
+        );
+        assert_eq!(report.notes, ["Unable to send mail: no transport"]);
+    }
+}

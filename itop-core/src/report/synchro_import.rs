@@ -503,3 +503,255 @@ fn list(value: Option<&str>) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil::{assert_error, cases, load};
+    use crate::{Channel, Service};
+
+    fn report(case: &str, output: OutputMode) -> SynchroImportReport {
+        interpret_synchro_import(&load(Service::SynchroImport, case), output).expect(case)
+    }
+
+    fn failure(case: &str, output: OutputMode, expected: &str, needle: &str) {
+        let answer = load(Service::SynchroImport, case);
+        let err = interpret_synchro_import(&answer, output).expect_err(case);
+        assert_error(&err, &answer, expected, needle);
+    }
+
+    fn clean_synchro(replicas: u64, touched: u64) -> SynchroCounters {
+        SynchroCounters {
+            replicas,
+            replicas_touched: touched,
+            ..SynchroCounters::default()
+        }
+    }
+
+    #[test]
+    fn every_fixture_has_a_test() {
+        let tested = [
+            "cli_max_chunk_size_syncuser_special_pwd",
+            "cli_ok_summary",
+            "cli_retcode",
+            "http_basic_wrong_password",
+            "http_post_basic_details_synchronize",
+            "http_post_basic_retcode",
+            "http_post_basic_synchronize0",
+            "http_post_bom_default_utf8",
+            "http_post_missing_data_source_id",
+            "http_post_portal_user",
+            "http_post_reader_not_owner",
+            "http_post_server_date_format",
+            "http_post_sql_error_stop",
+            "http_post_unknown_data_source",
+        ];
+        assert_eq!(cases(Service::SynchroImport), tested);
+    }
+
+    #[test]
+    fn cli_summary_gives_load_and_synchro() {
+        let report = report("cli_ok_summary", OutputMode::Summary);
+        let import = report.import.as_ref().expect("summary");
+        assert_eq!(
+            (
+                import.data_source_id,
+                import.synchronize,
+                import.class.as_str()
+            ),
+            (1, true, "Person")
+        );
+        assert_eq!(
+            (
+                import.separator.as_str(),
+                import.qualifier.as_str(),
+                import.charset.as_str()
+            ),
+            (";", "\"", "UTF-8")
+        );
+        assert_eq!(
+            (import.datetime_format.as_str(), import.date_format.as_str()),
+            ("Y-m-d H:i:s", "Y-m-d")
+        );
+        assert!(import.datetime_columns.is_empty());
+        assert_eq!((import.data_size, import.data_lines), (308, 3));
+        assert_eq!(import.columns.len(), 8);
+        assert_eq!(
+            (
+                import.output_format.as_str(),
+                import.simulate,
+                import.comment.as_str()
+            ),
+            ("summary", false, "")
+        );
+        assert_eq!((report.issues, import.created, import.updated), (0, 0, 3));
+        assert_eq!(report.synchro, Some(clean_synchro(10, 3)));
+        assert_eq!(report.synchro_error, None);
+        assert!(report.is_complete() && !report.has_issues());
+    }
+
+    #[test]
+    fn details_give_rows_and_both_phases() {
+        let report = report("http_post_basic_details_synchronize", OutputMode::Details);
+        assert_eq!(report.rows.len(), 3);
+        assert_eq!(report.rows[2].row, 2);
+        assert_eq!(report.rows[2].kind, SynchroRowKind::Update);
+        assert_eq!(
+            report.rows[0].text,
+            "Update entry, reconciliation: '`primary_key` = 'P-100''"
+        );
+        let import = report.import.as_ref().expect("summary");
+        assert_eq!(import.comment, "lab synchro (details)");
+        assert_eq!(import.updated, 3);
+        assert!(report.traces.is_empty());
+        assert_eq!(report.synchro, Some(clean_synchro(10, 3)));
+        assert!(report.is_complete());
+    }
+
+    #[test]
+    fn date_format_row_and_columns() {
+        let report = report("http_post_server_date_format", OutputMode::Details);
+        let import = report.import.as_ref().expect("summary");
+        assert_eq!(
+            (import.data_source_id, import.class.as_str()),
+            (2, "Server")
+        );
+        assert_eq!(import.date_format, "d/m/Y");
+        assert_eq!(import.date_columns, ["move2production"]);
+        assert!(import.datetime_columns.is_empty());
+        assert_eq!(report.rows.len(), 3);
+        assert_eq!(
+            (report.rows[2].row, report.rows[2].kind),
+            (1, SynchroRowKind::WrongDateFormat)
+        );
+        assert_eq!(report.synchro, Some(clean_synchro(3, 2)));
+    }
+
+    #[test]
+    fn synchronize0_has_no_synchro() {
+        let report = report("http_post_basic_synchronize0", OutputMode::Summary);
+        let import = report.import.as_ref().expect("summary");
+        assert!(!import.synchronize);
+        assert_eq!((import.data_lines, import.updated), (1, 1));
+        assert_eq!(report.synchro, None);
+        assert!(report.is_complete());
+    }
+
+    #[test]
+    fn retcode_follows_the_synchro_summary() {
+        for case in ["cli_retcode", "http_post_basic_retcode"] {
+            let report = report(case, OutputMode::Retcode);
+            assert_eq!((report.issues, report.import.clone()), (0, None), "{case}");
+            assert_eq!(report.synchro, Some(clean_synchro(10, 3)), "{case}");
+            assert!(report.is_complete(), "{case}");
+        }
+    }
+
+    #[test]
+    fn refused_synchronization_keeps_the_load() {
+        let report = report("http_post_reader_not_owner", OutputMode::Summary);
+        assert_eq!(report.import.as_ref().map(|import| import.updated), Some(3));
+        let error = report.synchro_error.as_deref().expect("error");
+        assert!(
+            error.starts_with("Only adminstrators or the user specified"),
+            "{error}"
+        );
+        assert_eq!(report.synchro, Some(clean_synchro(10, 0)));
+        assert!(!report.is_complete() && report.has_issues());
+    }
+
+    #[test]
+    fn chunk_child_error_keeps_its_continuation_line() {
+        let report = report(
+            "cli_max_chunk_size_syncuser_special_pwd",
+            OutputMode::Summary,
+        );
+        assert_eq!(
+            report.synchro_error.as_deref(),
+            Some(
+                "Encountered an error in an underspinned process:\n-> Access restricted or wrong credentials ('syncuser')"
+            )
+        );
+        assert!(!report.is_complete());
+    }
+
+    #[test]
+    fn failures_are_classified() {
+        failure(
+            "http_basic_wrong_password",
+            OutputMode::Summary,
+            "Auth",
+            "Invalid login",
+        );
+        failure(
+            "http_post_portal_user",
+            OutputMode::Summary,
+            "Auth",
+            "Portal user is not allowed",
+        );
+        failure(
+            "http_post_missing_data_source_id",
+            OutputMode::Summary,
+            "BadRequest",
+            "Missing argument 'data_source_id'",
+        );
+        failure(
+            "http_post_unknown_data_source",
+            OutputMode::Summary,
+            "BadRequest",
+            "Unknown data source id: '999'",
+        );
+        failure(
+            "http_post_bom_default_utf8",
+            OutputMode::Summary,
+            "BadRequest",
+            "Unknown column '\u{feff}primary_key'",
+        );
+        failure(
+            "http_post_sql_error_stop",
+            OutputMode::Details,
+            "Server",
+            "MySQLException: Failed to issue SQL query",
+        );
+    }
+
+    fn cli(text: &str) -> RawAnswer {
+        RawAnswer {
+            service: Service::SynchroImport,
+            channel: Channel::Cli {
+                exit_code: Some(0),
+                stderr: String::new(),
+            },
+            body: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn retcode_error_line_replaces_the_number() {
+        let answer = cli("#Unknown data source id: '7'");
+        let err = interpret_synchro_import(&answer, OutputMode::Retcode).expect_err("error");
+        assert_error(&err, &answer, "BadRequest", "Unknown data source id: '7'");
+    }
+
+    #[test]
+    fn missing_synchro_summary_is_unexpected() {
+        let text = load(Service::SynchroImport, "cli_ok_summary")
+            .text()
+            .replace("#Replica disappeared, no action taken: 0\n", "");
+        let answer = cli(&text);
+        let err = interpret_synchro_import(&answer, OutputMode::Summary).expect_err("truncated");
+        assert_error(
+            &err,
+            &answer,
+            "Unexpected",
+            "incomplete synchronization summary",
+        );
+    }
+
+    #[test]
+    fn synchro_error_without_counters_is_an_error() {
+        let answer = cli("ERROR: There is no attribute to update\n0");
+        let err = interpret_synchro_import(&answer, OutputMode::Retcode).expect_err("no counters");
+        assert_error(&err, &answer, "Server", "There is no attribute to update");
+    }
+}

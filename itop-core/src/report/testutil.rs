@@ -23,7 +23,9 @@ fn folder(service: Service) -> &'static str {
 }
 
 fn fixtures_dir(service: Service) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(folder(service))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(folder(service))
 }
 
 /// Every `.resp` case name of a service, sorted.
@@ -49,16 +51,33 @@ pub(crate) fn load(service: Service, case: &str) -> RawAnswer {
 
 fn cli_answer(service: Service, rest: &[u8]) -> RawAnswer {
     let newline = rest.iter().position(|b| *b == b'\n').expect("exit line");
-    let code = std::str::from_utf8(&rest[..newline]).expect("exit code").trim();
-    let channel = Channel::Cli { exit_code: Some(code.parse().expect("exit code")), stderr: String::new() };
-    RawAnswer { service, channel, body: rest[newline + 1..].to_vec() }
+    let code = std::str::from_utf8(&rest[..newline])
+        .expect("exit code")
+        .trim();
+    let channel = Channel::Cli {
+        exit_code: Some(code.parse().expect("exit code")),
+        stderr: String::new(),
+    };
+    RawAnswer {
+        service,
+        channel,
+        body: rest[newline + 1..].to_vec(),
+    }
 }
 
 fn http_answer(service: Service, bytes: &[u8]) -> RawAnswer {
-    let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
     let head = std::str::from_utf8(&bytes[..split]).expect("ASCII headers");
     let status_line = head.split("\r\n").next().expect("status line");
-    let status = status_line.split(' ').nth(1).expect("status").parse().expect("status code");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .expect("status")
+        .parse()
+        .expect("status code");
     let header = |name: &str| {
         head.split("\r\n")
             .skip(1)
@@ -72,7 +91,11 @@ fn http_answer(service: Service, bytes: &[u8]) -> RawAnswer {
         location: header("location"),
         content_disposition: header("content-disposition"),
     };
-    RawAnswer { service, channel, body: bytes[split + 4..].to_vec() }
+    RawAnswer {
+        service,
+        channel,
+        body: bytes[split + 4..].to_vec(),
+    }
 }
 
 /// The variant name of an error, for compact assertions.
@@ -103,6 +126,14 @@ pub(crate) fn message(err: &Error) -> &str {
 /// and that it keeps the answer's text as `raw`.
 pub(crate) fn assert_error(err: &Error, answer: &RawAnswer, expected: &str, needle: &str) {
     assert_eq!(variant(err), expected, "{err:?}");
-    assert!(message(err).contains(needle), "message {:?} lacks {needle:?}", message(err));
-    assert_eq!(err.raw_response(), Some(answer.text().as_ref()), "raw text not kept");
+    assert!(
+        message(err).contains(needle),
+        "message {:?} lacks {needle:?}",
+        message(err)
+    );
+    assert_eq!(
+        err.raw_response(),
+        Some(answer.text().as_ref()),
+        "raw text not kept"
+    );
 }

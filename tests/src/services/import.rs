@@ -225,3 +225,89 @@ fn details_line(settings: &Settings, line: usize, result: &RowResult) -> String 
     cells.extend(result.cells.iter().cloned());
     cells.join(";")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::{replay, sample_body, sample_status, send_raw};
+    use crate::{ServerConfig, TestServer};
+
+    fn server() -> TestServer {
+        TestServer::start(ServerConfig::default()).expect("starts")
+    }
+
+    fn assert_like_sample(server: &TestServer, case: &str) {
+        let response = replay(server, case);
+        assert_eq!(response.status_line, sample_status(case), "{case}");
+        assert_eq!(response.curl_body(), sample_body(case), "{case}");
+    }
+
+    #[test]
+    fn replays_the_import_sequence_byte_for_byte() {
+        let server = server();
+        for case in [
+            "import/http_post_form_details",
+            "import/http_post_basic_summary",
+            "import/http_post_basic_retcode_with_errors",
+            "import/http_post_details_with_errors",
+            "import/http_post_date_format",
+            "import/http_post_reader_not_allowed",
+            "import/http_post_reader_not_allowed_retcode",
+            "import/http_post_missing_class",
+            "import/http_post_unknown_class",
+            "import/http_post_malformed_csv",
+            "import/http_post_portal_user",
+            "import/http_post_wrong_password",
+            "import/http_basic_wrong_password",
+            "import/http_get_query_credentials_default_config",
+        ] {
+            assert_like_sample(&server, case);
+        }
+        assert_eq!(server.count("Person"), 11);
+        assert_eq!(server.count("Server"), 2);
+    }
+
+    #[test]
+    fn second_import_reports_every_row_unchanged() {
+        let server = server();
+        let first = replay(&server, "import/http_post_form_details").curl_body();
+        assert!(first.contains("#Created: 2\n#Updated: 1\n#Unchanged: 0\n"), "{first}");
+        let second = replay(&server, "import/http_post_form_details").curl_body();
+        assert!(second.ends_with("#Issues: 0\n#Warnings: 0\n#Created: 0\n#Updated: 0\n#Unchanged: 3\nLine;Status;Object Class;Object Id;org_id (Organization - ext key);first_name (First Name);name (Last Name);email (Email);employee_number (Employee number);function (Function)\n0;unchanged;Person;9;3;Dan;Davis;dan.davis@lab.example;E005;Engineer\n1;unchanged;Person;10;3;Eve;Evans;eve.evans@lab.example;E006;Analyst, senior\n2;unchanged;Person;2;2;Alice;Anderson;alice.anderson@lab.example;E001;Manager"), "{second}");
+    }
+
+    #[test]
+    fn unknown_columns_and_bom_follow_the_samples_up_to_the_column_list() {
+        let server = server();
+        for case in ["import/http_post_unknown_column", "import/http_bom_charset_default"] {
+            let body = replay(&server, case).curl_body();
+            let sample = sample_body(case);
+            let cut = |text: &str| text.split_once("Possible columns: ").map(|(head, _)| head.to_owned());
+            assert_eq!(cut(&body), cut(&sample), "{case}");
+            assert!(body.contains("Possible columns: name, status, org_id, org_id->name, org_id->code"), "{body}");
+        }
+    }
+
+    #[test]
+    fn plain_text_content_length_is_one_byte_short_on_the_wire() {
+        let server = server();
+        let body = "class=Person&no_localize=1&reconciliationkeys=email&output=retcode&charset=UTF-8&csvdata=first_name%2Cname%2Corg_id-%3Ename%2Cemail%0AAlice%2CAnderson%2CLab+Org+A%2Calice.anderson%40lab.example%0A";
+        let auth = crate::testkit::basic(crate::ADMIN_USER, crate::ADMIN_PWD);
+        let request = format!("POST /webservices/import.php HTTP/1.1\r\nHost: h\r\nAuthorization: {auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        let response = send_raw(&server, request.as_bytes());
+        assert_eq!(response.header("Content-Length"), Some("1"));
+        assert_eq!(response.body, b"0\n");
+        assert_eq!(response.header("Content-type"), Some("text/plain; charset=utf-8"));
+    }
+
+    #[test]
+    fn latin1_default_double_encodes_utf8_input() {
+        let server = server();
+        let fields = [("class", "Organization"), ("no_localize", "1"), ("csvdata", "name,code\nSoci\u{e9}t\u{e9},SOC\n")];
+        let body = crate::testkit::post(&server, "/webservices/import.php", Some((crate::ADMIN_USER, crate::ADMIN_PWD)), &fields).curl_body();
+        assert!(body.contains("#Charset Encoding:ISO-8859-1\n"), "{body}");
+        assert!(body.contains("#Reconciliation Keys: name, code\n"), "{body}");
+        let stored = server.state_for_tests(|store| store.find("Organization", "code", "SOC"));
+        let name = server.state_for_tests(|store| store.get("Organization", stored[0]).and_then(|o| o.get("name")).cloned());
+        assert_eq!(name.as_deref(), Some("Soci\u{c3}\u{a9}t\u{c3}\u{a9}"));
+    }
+}

@@ -70,7 +70,8 @@ function oql_condition(array $t, int $i, string $class, string $alias, callable 
         throw $unexpected($t[$i]);
     }
     $att = preg_replace('/^' . preg_quote($alias, '/') . '\./', '', $t[$i][1]);
-    if ($att !== 'id' && !isset(model_class($class)[$att])) {
+    $external = $att === 'org_name' && isset(model_class($class)['org_id']);
+    if ($att !== 'id' && !$external && !isset(model_class($class)[$att])) {
         throw new OqlError("Unknown attribute '$att' of class '$class' - found '{$t[$i][1]}' at {$t[$i][2]}");
     }
     $i++;
@@ -124,6 +125,10 @@ function oql_select(array $state, array $query): array
     $ids = [];
     foreach (sorted_ids($state, $query['class']) as $id) {
         $object = $state['objects'][$query['class']][(string) $id] + ['id' => (string) $id];
+        // `org_name`: iTop's external field (org_id->name) of Person and others.
+        if (isset($object['org_id'])) {
+            $object['org_name'] = $state['objects']['Organization'][(string) $object['org_id']]['name'] ?? '';
+        }
         if (oql_matches($query['conditions'], $object)) {
             $ids[] = $id;
         }

@@ -2,11 +2,18 @@
 // Test hooks shared by every script: call log, sleep, stderr noise, markers.
 declare(strict_types=1);
 
-/** Append one JSON line describing this run to $ITOP_STANDIN_LOG/calls.jsonl. */
+/**
+ * Append one JSON line describing this run to $ITOP_STANDIN_LOG/calls.jsonl,
+ * or to <data dir>/log/calls.jsonl when that folder exists (tests that copy
+ * the fake root use it: no environment to share between parallel tests).
+ */
 function record_call(array $argv, Params $params): void
 {
     $dir = getenv('ITOP_STANDIN_LOG');
-    if ($dir === false || $dir === '' || !is_dir($dir)) {
+    if ($dir === false || $dir === '') {
+        $dir = data_dir() . '/log';
+    }
+    if (!is_dir($dir)) {
         return;
     }
     $entry = [
@@ -19,10 +26,13 @@ function record_call(array $argv, Params $params): void
     file_put_contents($dir . '/calls.jsonl', $line, FILE_APPEND | LOCK_EX);
 }
 
-/** Sleep $ITOP_STANDIN_SLEEP seconds (timeout tests). */
+/** Sleep $ITOP_STANDIN_SLEEP seconds, or what <data dir>/sleep says (timeout tests). */
 function standin_sleep(): void
 {
     $seconds = getenv('ITOP_STANDIN_SLEEP');
+    if (($seconds === false || $seconds === '') && is_file(data_dir() . '/sleep')) {
+        $seconds = trim((string) file_get_contents(data_dir() . '/sleep'));
+    }
     if ($seconds !== false && is_numeric($seconds) && (float) $seconds > 0) {
         usleep((int) ((float) $seconds * 1000000));
     }

@@ -1,0 +1,210 @@
+//! The `itop` binary against the loopback iTop (or a real one given by
+//! `ITOP_TEST_URL`, `ITOP_TEST_USER`, `ITOP_TEST_PWD`): reports, exit codes,
+//! credentials from files and the environment, iTop's option spellings.
+
+use std::{
+    os::unix::fs::PermissionsExt,
+    path::Path,
+    process::{Command, Output},
+};
+
+use itop_tests::{ServerConfig, TestServer};
+
+struct Target {
+    url: String,
+    user: String,
+    pwd: String,
+    _server: Option<TestServer>,
+}
+
+fn target() -> Target {
+    let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+    if let (Some(url), Some(user), Some(pwd)) =
+        (env("ITOP_TEST_URL"), env("ITOP_TEST_USER"), env("ITOP_TEST_PWD"))
+    {
+        return Target { url, user, pwd, _server: None };
+    }
+    let server = TestServer::start(ServerConfig::default()).expect("loopback iTop");
+    Target {
+        url: server.url(),
+        user: itop_tests::ADMIN_USER.into(),
+        pwd: itop_tests::ADMIN_PWD.into(),
+        _server: Some(server),
+    }
+}
+
+/// `itop ARGS` with a clean environment but for the iTop URL.
+fn itop(target: &Target, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_itop"));
+    command
+        .env_remove("ITOP_USER")
+        .env_remove("ITOP_PWD")
+        .env("ITOP_URL", &target.url)
+        .args(args);
+    command
+}
+
+fn run(mut command: Command) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = command.output().expect("run itop");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+fn write_params(dir: &Path, target: &Target) -> String {
+    let path = dir.join("creds.params");
+    std::fs::write(
+        &path,
+        format!("# test credentials\nauth_user = {}\nauth_pwd = {}\n", target.user, target.pwd),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn tag() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("c{}x{nanos}", std::process::id())
+}
+
+fn org_and_people(dir: &Path, tag: &str) -> (String, String) {
+    let orgs = dir.join("orgs.csv");
+    std::fs::write(&orgs, format!("name,code\n\"Org {tag}\",{}\n", &tag[..12])).unwrap();
+    let people = dir.join("people.csv");
+    let mut csv = String::from("first_name,name,org_id->name,email\n");
+    for i in 0..3 {
+        csv.push_str(&format!("Anaïs{i},Lefèvre,\"Org {tag}\",a{i}.{tag}@cli.example\n"));
+    }
+    std::fs::write(&people, csv).unwrap();
+    (orgs.to_string_lossy().into_owned(), people.to_string_lossy().into_owned())
+}
+
+#[test]
+fn import_with_a_param_file_then_again_reports_unchanged() {
+    let target = target();
+    let dir = tempfile::tempdir().unwrap();
+    let params = write_params(dir.path(), &target);
+    let tag = tag();
+    let (orgs, people) = org_and_people(dir.path(), &tag);
+
+    let (code, out, err) = run(itop(&target, &[
+        "--param-file", &params, "import", "--class", "Organization", "--csv", &orgs,
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+
+    let args = ["--param-file", &params, "--json", "import", "--class", "Person", "--csv", &people,
+        "--reconciliation-keys", "email"];
+    let (code, out, err) = run(itop(&target, &args));
+    assert_eq!(code, 0, "{out}{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["import"]["summary"]["created"], 3, "{json}");
+
+    let (code, out, _) = run(itop(&target, &args));
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["import"]["summary"]["unchanged"], 3, "{json}");
+    assert!(!out.contains(&target.pwd));
+}
+
+#[test]
+fn itop_spellings_of_the_options_are_accepted() {
+    let target = target();
+    let dir = tempfile::tempdir().unwrap();
+    let params = write_params(dir.path(), &target);
+    let tag = tag();
+    let (orgs, _) = org_and_people(dir.path(), &tag);
+    let param_file = format!("--param_file={params}");
+    let csvfile = format!("--csvfile={orgs}");
+    let (code, out, err) = run(itop(&target, &[
+        &param_file, "import", "--class=Organization", &csvfile, "--reconciliationkeys=name",
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("created 1"), "{out}");
+}
+
+#[test]
+fn wrong_password_exits_3_and_never_0() {
+    let target = target();
+    let dir = tempfile::tempdir().unwrap();
+    let (orgs, _) = org_and_people(dir.path(), &tag());
+    let mut command = itop(&target, &["import", "--class", "Organization", "--csv", &orgs]);
+    command.env("ITOP_USER", &target.user).env("ITOP_PWD", "Wr0ng-pass");
+    let (code, out, err) = run(command);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(err.contains("authentication failed"), "{err}");
+    assert!(!err.contains("Wr0ng-pass") && !out.contains("Wr0ng-pass"));
+
+    for sub in [vec!["cron"], vec!["synchro-exec", "--data-sources", "1"],
+        vec!["export", "--expression", "SELECT Person", "--fields", "name"]] {
+        let mut command = itop(&target, &sub);
+        command.env("ITOP_USER", &target.user).env("ITOP_PWD", "Wr0ng-pass");
+        let (code, out, err) = run(command);
+        assert_eq!(code, 3, "{sub:?}: {out}{err}");
+    }
+}
+
+#[test]
+fn unknown_class_exits_5_with_itops_message() {
+    let target = target();
+    let mut command = itop(&target, &["--json", "import", "--class", "NoSuchClass", "--csv", "-"]);
+    command.env("ITOP_USER", &target.user).env("ITOP_PWD", &target.pwd);
+    command.stdin(std::process::Stdio::null());
+    let (code, out, err) = run(command);
+    assert_eq!(code, 5, "{out}{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["error"]["kind"], "bad_request");
+    assert!(json["error"]["raw"].as_str().unwrap().contains("NoSuchClass"), "{json}");
+}
+
+#[test]
+fn rows_in_error_exit_6() {
+    let target = target();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(&csv, "first_name,name,org_id->name,email\nA,B,No Such Org Here,x@y.example\n")
+        .unwrap();
+    let mut command = itop(&target, &[
+        "import", "--class", "Person", "--csv", csv.to_str().unwrap(), "--reconciliation-keys", "email",
+    ]);
+    command.env("ITOP_USER", &target.user).env("ITOP_PWD", &target.pwd);
+    let (code, out, err) = run(command);
+    assert_eq!(code, 6, "{out}{err}");
+    assert!(out.contains("issues 1"), "{out}");
+}
+
+#[test]
+fn a_password_on_the_command_line_is_warned_about() {
+    let target = target();
+    let (code, out, err) = run(itop(&target, &[
+        "--user", &target.user, "--password", &target.pwd, "synchro-exec", "--data-sources", "1",
+    ]));
+    assert!(err.contains("warning: --password"), "{err}");
+    assert!(code == 0 || code == 6, "{out}{err}");
+}
+
+#[test]
+fn missing_credentials_are_a_usage_error() {
+    let target = target();
+    let (code, _, err) = run(itop(&target, &["cron"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no login"), "{err}");
+}
+
+#[test]
+fn export_to_stdout_is_the_csv() {
+    let target = target();
+    let mut command = itop(&target, &[
+        "export", "--expression", "SELECT Organization", "--fields", "name,code",
+    ]);
+    command.env("ITOP_USER", &target.user).env("ITOP_PWD", &target.pwd);
+    let (code, out, err) = run(command);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("\"name\",\"code\"\n"), "{out}");
+}
