@@ -208,3 +208,42 @@ fn export_to_stdout_is_the_csv() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("\"name\",\"code\"\n"), "{out}");
 }
+
+/// The fake iTop root of the PHP stand-ins, copied to a private folder.
+fn standin_root() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
+    let php = Command::new("php").arg("-v").output().is_ok_and(|o| o.status.success());
+    if !php {
+        assert!(std::env::var("ITOP_REQUIRE_PHP").as_deref() != Ok("1"), "php is required");
+        eprintln!("skipped: php not found");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/php/itop");
+    assert!(Command::new("cp").arg("-r").arg(&source).arg(dir.path()).status().unwrap().success());
+    let root = dir.path().join("itop");
+    Some((dir, root))
+}
+
+#[test]
+fn itop_root_runs_the_services_through_php() {
+    let Some((dir, root)) = standin_root() else { return };
+    let params = dir.path().join("creds.params");
+    std::fs::write(&params, "auth_user = admin\nauth_pwd = Adm1n-secret\n").unwrap();
+    std::fs::set_permissions(&params, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (orgs, _) = org_and_people(dir.path(), &tag());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_itop"));
+    command.env_remove("ITOP_URL").env_remove("ITOP_USER").env_remove("ITOP_PWD").args([
+        "--itop-root", root.to_str().unwrap(), "--param-file", params.to_str().unwrap(),
+        "import", "--class", "Organization", "--csv", &orgs,
+    ]);
+    let (code, out, err) = run(command);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("created 1"), "{out}");
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_itop"));
+    command.env_remove("ITOP_URL").env("ITOP_USER", "admin").env("ITOP_PWD", "bad").args([
+        "--itop-root", root.to_str().unwrap(), "synchro-exec", "--data-sources", "1",
+    ]);
+    let (code, out, err) = run(command);
+    assert_eq!(code, 3, "synchro_exec exits 0 on a wrong password; we must not: {out}{err}");
+}

@@ -156,7 +156,8 @@ fn malformed_csv_in_details_mode_is_a_server_error_with_the_body() {
     let request = ImportRequest::new("Person")
         .reconciliation_keys(["email"])
         .output(OutputMode::Details);
-    let csv = "first_name,name,email\n\"unterminated,Doe,x@y\nA,B,C,D,E\n";
+    // The CSV of the captured sample import/http_post_malformed_csv.
+    let csv = "first_name,name,org_id->name,email\n\"Gina,Green,Lab Org A,gina.green@lab.example\nHank,\"Hill,Lab Org A\nIvy,Ivers,Lab Org A,ivy.ivers@lab.example,EXTRA,COLS\n";
     let err = itop.client().import(&request, CsvData::bytes(csv)).unwrap_err();
     let Error::Server { status, raw, .. } = &err else { panic!("{err:?}") };
     assert_eq!(*status, Some(500));

@@ -209,3 +209,28 @@ mod tests {
         assert_eq!(lines[0].comment, Some(22));
     }
 }
+
+#[cfg(test)]
+mod timing_tmp {
+    #[test]
+    #[ignore = "tmp"]
+    fn timing() {
+        use pest::Parser;
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < 1 << 20 {
+            text.push_str(&format!("# Nightly import of the HR export\nauth_user_{n} = svc-import\nclass_{n} = Person\n\ncomment_{n} = loaded by the nightly job # why\n"));
+            n += 1;
+        }
+        let mode = std::env::var("MODE").unwrap_or_default();
+        let mut count = 0;
+        for _ in 0..20 {
+            match mode.as_str() {
+                "pest" => count += super::derived::ParamsParser::parse(super::Rule::file, &text).unwrap().flatten().count(),
+                "scan" => count += super::scan(&text).len(),
+                _ => count += super::super::Params::parse(text.as_bytes(), std::path::Path::new("x")).len(),
+            }
+        }
+        eprintln!("{count}");
+    }
+}

@@ -82,7 +82,12 @@ fn unreadable(path: &Path, err: &std::io::Error) -> ParamsError {
 
 /// Reads one file; also returns the first key or value that is not UTF-8.
 fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
-    let text = String::from_utf8_lossy(bytes);
+    // `from_utf8` is the fast check; the lossy decoding only runs on
+    // files that need it.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     let raw_lines: Vec<&[u8]> = match text {
         Cow::Borrowed(_) => Vec::new(),
         Cow::Owned(_) => bytes.split(|&b| b == b'\n').collect(),

@@ -32,7 +32,7 @@ impl Params {
 /// The service finding for one file entry, if any.
 fn lint_entry(entry: &Entry, service: Option<Service>) -> Option<Finding> {
     let path = entry.origin.path.as_ref()?;
-    let key = entry.key.as_str();
+    let key = &*entry.key;
     // Empty keys, keys with `=` and keys holding the BOM already have a
     // finding saying why.
     if key.is_empty() || key.contains('=') || key.starts_with('\u{feff}') {

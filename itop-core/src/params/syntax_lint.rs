@@ -185,6 +185,9 @@ impl<'a> LineLint<'a> {
     /// own finding; TAB inside a value is fine).
     fn invisible(&mut self, range: Range<usize>, what: &str) {
         let text = self.slice(range.clone());
+        if text.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+            return;
+        }
         let suspicious = |(_, c): &(usize, char)| {
             (c.is_control() && !matches!(c, '\t' | '\x0C' | '\r'))
                 || (c.is_whitespace() && !c.is_ascii())

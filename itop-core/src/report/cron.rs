@@ -62,17 +62,12 @@ impl CronReport {
 
 impl fmt::Display for CronReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.started, self.exited) {
-            (Some(start), Some(end)) => {
-                writeln!(f, "cron ran {}s ({start} -> {end})", end - start)?
-            }
-            _ if self.status_table.is_empty() && self.is_empty() => {
-                writeln!(f, "cron: empty answer")?
-            }
-            _ => {}
-        }
         if self.already_running {
             writeln!(f, "skipped: another cron run is active")?;
+        } else if let (Some(start), Some(end)) = (self.started, self.exited) {
+            writeln!(f, "cron ran {}s ({start} -> {end})", end - start)?;
+        } else if self.is_empty() {
+            writeln!(f, "cron: empty answer")?;
         }
         for task in &self.status_table {
             let last = task.last_run.as_deref().unwrap_or("-");
@@ -359,5 +354,13 @@ mod tests {
         let answer = cli("iTop is read-only. Exiting...\n", 255);
         let err = interpret_cron(&answer).expect_err("read-only");
         assert_error(&err, &answer, "Server", "read-only");
+    }
+
+    #[test]
+    fn display_is_compact() {
+        let text = run("cli_second_instance_already_running")
+            .expect("skip")
+            .to_string();
+        assert_eq!(text, "skipped: another cron run is active\n");
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::answer::RawAnswer;
 use crate::error::Result;
 
-use super::classify::{Kind, fail, fail_with_message, interpret, strip_error_prefix};
+use super::classify::{Kind, fail, fail_with_message, interpret, message_kind, strip_error_prefix};
 use super::import_rows::{ImportRow, read_table};
 use super::output::OutputMode;
 
@@ -176,6 +176,9 @@ fn error_of(answer: &RawAnswer, lines: &[String]) -> Option<crate::Error> {
             strip_error_prefix(first),
             Kind::BadRequest,
         ));
+    }
+    if message_kind(first).is_some() && !first.starts_with('#') {
+        return Some(fail_with_message(answer, first, Kind::Unexpected));
     }
     let line = lines.iter().find(|line| {
         line.starts_with('#') && !key_value(line).is_some_and(|(key, _)| is_header_key(key))
@@ -630,5 +633,25 @@ mod tests {
         let answer = cli("hello", 0);
         let err = interpret_import(&answer, OutputMode::Retcode).expect_err("text");
         assert_error(&err, &answer, "Unexpected", "number of rows");
+    }
+
+    #[test]
+    fn display_is_compact() {
+        let text = report("http_post_form_details", OutputMode::Details).to_string();
+        assert_eq!(
+            text,
+            "import Person: 3 line(s): created 2, updated 1, unchanged 0, issues 0, warnings 0\n\
+             \x20   0: created (Person 9)\n    1: created (Person 10)\n    2: updated 1 cols (Person 2)\n"
+        );
+    }
+
+    #[test]
+    fn unreadable_csv_file_is_a_bad_request() {
+        let answer = cli(
+            "Input file could not be found or could not be read: '/tmp/x.csv'\n",
+            255,
+        );
+        let err = interpret_import(&answer, OutputMode::Summary).expect_err("file");
+        assert_error(&err, &answer, "BadRequest", "Input file could not be found");
     }
 }

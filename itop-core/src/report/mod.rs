@@ -125,7 +125,7 @@ mod tests {
         for service in SERVICES {
             for case in testutil::cases(service) {
                 let answer = testutil::load(service, &case);
-                let step = if answer.body.len() > 4096 { 97 } else { 7 };
+                let step = (answer.body.len() / 150).max(5);
                 for end in (0..=answer.body.len()).step_by(step) {
                     let cut = RawAnswer {
                         body: answer.body[..end].to_vec(),

@@ -97,6 +97,8 @@ struct Block {
 }
 
 /// Reads the blocks, and the lines kept as notes.
+// TODO(#7): iTop 2.6 prints no `Working on` line (unlabelled blocks in list
+// order); such answers are refused as Unexpected for now.
 fn read_blocks(answer: &RawAnswer, lines: &[String]) -> Result<(Vec<Block>, Vec<String>)> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut notes = Vec::new();
@@ -394,5 +396,20 @@ mod tests {
             [",,###### STARTING SYNCHRONIZATION"]
         );
         assert_eq!(report.notes, ["Unable to send mail: no transport"]);
+    }
+
+    #[test]
+    fn display_is_compact() {
+        let answer = load(Service::SynchroExec, "cli_admin_two_sources");
+        let text = interpret_synchro_exec(&answer, &[1, 2])
+            .expect("runs")
+            .to_string();
+        assert_eq!(
+            text,
+            "data source 1 (Lab Person Source): replicas 10 (touched 10), created 0, updated 0, \
+             reconciled 0+0, deleted 0, obsoleted 0, errors 1\n\
+             data source 2 (Lab Server Source): replicas 3 (touched 3), created 0, updated 0, \
+             reconciled 0+0, deleted 0, obsoleted 0, errors 0\n"
+        );
     }
 }

@@ -342,6 +342,9 @@ impl<'a> Reader<'a> {
     }
 
     fn unexpected(&self, line: &str) -> Error {
+        if message_kind(line).is_some() {
+            return fail_with_message(self.answer, line, Kind::Unexpected);
+        }
         fail(
             self.answer,
             Kind::Unexpected,
@@ -753,5 +756,18 @@ mod tests {
         let answer = cli("ERROR: There is no attribute to update\n0");
         let err = interpret_synchro_import(&answer, OutputMode::Retcode).expect_err("no counters");
         assert_error(&err, &answer, "Server", "There is no attribute to update");
+    }
+
+    #[test]
+    fn display_is_compact() {
+        let text = report("http_post_reader_not_owner", OutputMode::Summary).to_string();
+        assert_eq!(
+            text,
+            "load into data source 1 (Person): 3 line(s), created 0, updated 3, issues 0\n\
+             synchronization failed: Only adminstrators or the user specified in the data source \
+             can execute this operation. Operation cancelled.\n\
+             synchronization: replicas 10 (touched 0), created 0, updated 0, reconciled 0+0, \
+             deleted 0, obsoleted 0, errors 0\n"
+        );
     }
 }
