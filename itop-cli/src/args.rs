@@ -54,6 +54,22 @@ pub struct Global {
     #[arg(long, global = true)]
     pub basic: bool,
 
+    /// Trust the CA certificates of this PEM file (instead of the bundled roots)
+    #[arg(long = "ca-bundle", global = true, value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
+
+    /// DANGER: do not verify the server's certificate (test instances only)
+    #[arg(long = "insecure", global = true)]
+    pub insecure: bool,
+
+    /// Proxy URL (default: HTTPS_PROXY/HTTP_PROXY/ALL_PROXY from the environment)
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    /// Connect directly, ignoring proxy environment variables
+    #[arg(long = "no-proxy", global = true, conflicts_with = "proxy")]
+    pub no_proxy: bool,
+
     /// Whole-call timeout in seconds (default: 900 for cron, 14400 otherwise)
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<u64>,

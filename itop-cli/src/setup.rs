@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use itop_core::{AuthChannel, Client, Credentials, Secret, params::Params};
+use itop_core::{AuthChannel, Client, Credentials, ProxySetting, Secret, params::Params};
 
 use crate::args::Global;
 
@@ -50,7 +50,7 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
                 builder = builder.php(php);
             }
         }
-        (None, Some(url)) => builder = builder.url(url),
+        (None, Some(url)) => builder = http_options(builder.url(url), global),
         (None, None) => {
             return Err(Box::new(UsageError(
                 "no iTop given: use --url URL (or ITOP_URL), or --itop-root DIR on the iTop host"
@@ -68,6 +68,26 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
         client: builder.build()?,
         params,
     })
+}
+
+/// TLS and proxy options of the HTTP transport.
+fn http_options(mut builder: itop_core::ClientBuilder, global: &Global) -> itop_core::ClientBuilder {
+    if let Some(bundle) = &global.ca_bundle {
+        builder = builder.ca_bundle(bundle);
+    }
+    if global.insecure {
+        eprintln!(
+            "warning: --insecure: the server's certificate is not checked; \
+             anyone on the network path can read the credentials"
+        );
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if global.no_proxy {
+        builder = builder.proxy(ProxySetting::Direct);
+    } else if let Some(proxy) = &global.proxy {
+        builder = builder.proxy(ProxySetting::Url(proxy.clone()));
+    }
+    builder
 }
 
 /// The `--param-file` list as iTop splits it.

@@ -19,7 +19,7 @@ use crate::{
     transport::{
         Call, ExportOutcome, Transport,
         cli::{CliSettings, CliTransport},
-        http::{HttpSettings, HttpTransport},
+        http::{HttpSettings, HttpTransport, ProxySetting},
     },
 };
 
@@ -46,6 +46,9 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     user_agent: Option<String>,
+    ca_bundle: Option<PathBuf>,
+    insecure: bool,
+    proxy: ProxySetting,
 }
 
 impl ClientBuilder {
@@ -120,6 +123,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Trust the certificate authorities of this PEM file instead of the
+    /// bundled Mozilla roots (for an iTop behind a company CA). Unset by
+    /// default.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> ClientBuilder {
+        self.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// Turn off certificate and host name verification. Anyone on the path
+    /// can then read the credentials: for throw-away test instances only.
+    /// Off by default; logged as a warning when on.
+    pub fn danger_accept_invalid_certs(mut self, insecure: bool) -> ClientBuilder {
+        self.insecure = insecure;
+        self
+    }
+
+    /// The proxy: from the environment (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY`; never for a loopback iTop) by default.
+    pub fn proxy(mut self, proxy: ProxySetting) -> ClientBuilder {
+        self.proxy = proxy;
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -154,7 +180,14 @@ impl ClientBuilder {
 
     fn http_transport(&self) -> Result<HttpTransport> {
         let url = check_url(self.url.as_deref())?;
+        let ca_certs = match &self.ca_bundle {
+            Some(path) => Some(load_ca_bundle(path)?),
+            None => None,
+        };
         let settings = HttpSettings {
+            ca_certs,
+            insecure: self.insecure,
+            proxy: self.proxy.clone(),
             base_url: url,
             channel: self.channel,
             connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(30)),
@@ -164,8 +197,26 @@ impl ClientBuilder {
                 .clone()
                 .unwrap_or_else(|| format!("itop-rs/{}", env!("CARGO_PKG_VERSION"))),
         };
-        Ok(HttpTransport::new(settings))
+        HttpTransport::new(settings)
     }
+}
+
+/// The certificates of a PEM file.
+fn load_ca_bundle(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let pem = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::InvalidRequest {
+            field: "ca_bundle",
+            reason: format!("{} holds no PEM certificate", path.display()),
+        });
+    }
+    Ok(certs)
 }
 
 fn check_url(url: Option<&str>) -> Result<String> {

@@ -6,6 +6,7 @@
 
 mod answer;
 mod bom;
+pub mod chunk;
 mod client;
 mod credentials;
 mod csv_data;
@@ -18,6 +19,7 @@ mod services;
 mod transport;
 
 pub use answer::{Channel, RawAnswer};
+pub use chunk::{ChunkOptions, ChunkedImport, ChunkedSynchroImport, Interruption, Progress};
 pub use client::{Client, ClientBuilder};
 pub use credentials::{AuthChannel, Credentials};
 pub use csv_data::CsvData;
@@ -32,4 +34,4 @@ pub use services::{
     ImportRequest, LegacyExportFormat, LegacyExportRequest, Request, SynchroExecRequest,
     SynchroImportRequest,
 };
-pub use transport::ExportOutcome;
+pub use transport::{ExportOutcome, http::ProxySetting};

@@ -30,10 +30,26 @@ pub(crate) struct Account {
 
 /// The accounts of the fixture set.
 pub(crate) const ACCOUNTS: &[Account] = &[
-    Account { login: crate::ADMIN_USER, password: crate::ADMIN_PWD, profile: Profile::Administrator },
-    Account { login: crate::READER_USER, password: crate::READER_PWD, profile: Profile::ServiceDesk },
-    Account { login: crate::SYNC_USER, password: crate::SYNC_PWD, profile: Profile::ConfigurationManager },
-    Account { login: crate::PORTAL_USER, password: crate::PORTAL_PWD, profile: Profile::Portal },
+    Account {
+        login: crate::ADMIN_USER,
+        password: crate::ADMIN_PWD,
+        profile: Profile::Administrator,
+    },
+    Account {
+        login: crate::READER_USER,
+        password: crate::READER_PWD,
+        profile: Profile::ServiceDesk,
+    },
+    Account {
+        login: crate::SYNC_USER,
+        password: crate::SYNC_PWD,
+        profile: Profile::ConfigurationManager,
+    },
+    Account {
+        login: crate::PORTAL_USER,
+        password: crate::PORTAL_PWD,
+        profile: Profile::Portal,
+    },
 ];
 
 impl Account {
@@ -72,11 +88,17 @@ pub(crate) enum Login {
 }
 
 fn check(login: &str, password: &str) -> Option<&'static Account> {
-    ACCOUNTS.iter().find(|account| account.login == login && account.password == password)
+    ACCOUNTS
+        .iter()
+        .find(|account| account.login == login && account.password == password)
 }
 
 fn accepted(account: &'static Account) -> Login {
-    if account.profile == Profile::Portal { Login::Portal } else { Login::Ok(account) }
+    if account.profile == Profile::Portal {
+        Login::Portal
+    } else {
+        Login::Ok(account)
+    }
 }
 
 /// `user:password` of a Basic header, split at every `:` like iTop (a
@@ -86,7 +108,9 @@ fn basic_credentials(header: &str) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let decoded = String::from_utf8_lossy(&decoded).into_owned();
     let mut pieces = decoded.split(':');
     let user = pieces.next().unwrap_or_default().to_owned();
@@ -98,8 +122,15 @@ pub(crate) fn login(request: &Request, params: &Params) -> Login {
     if let Some((user, password)) = request.header("authorization").and_then(basic_credentials) {
         return check(&user, &password).map_or(Login::WrongBasic, accepted);
     }
-    let field = |name| params.body_bytes(name).map(|v| String::from_utf8_lossy(v).into_owned());
-    let (user, password) = (field("auth_user").unwrap_or_default(), field("auth_pwd").unwrap_or_default());
+    let field = |name| {
+        params
+            .body_bytes(name)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    let (user, password) = (
+        field("auth_user").unwrap_or_default(),
+        field("auth_pwd").unwrap_or_default(),
+    );
     if user.is_empty() || password.is_empty() || password == "0" {
         return Login::Missing;
     }
@@ -116,25 +147,37 @@ mod tests {
         if let Some(value) = authorization {
             request.headers.push(("Authorization".into(), value.into()));
         }
-        let params = Params { query: parse_urlencoded(query.as_bytes()), body: parse_urlencoded(body.as_bytes()) };
+        let params = Params {
+            query: parse_urlencoded(query.as_bytes()),
+            body: parse_urlencoded(body.as_bytes()),
+        };
         login(&request, &params)
     }
 
     fn basic(text: &str) -> String {
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(text))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(text)
+        )
     }
 
     #[test]
     fn basic_wins_over_form_fields() {
         let body = "auth_user=admin&auth_pwd=Adm1n-secret";
-        assert!(matches!(attempt(Some(&basic("admin:bad")), "", body), Login::WrongBasic));
+        assert!(matches!(
+            attempt(Some(&basic("admin:bad")), "", body),
+            Login::WrongBasic
+        ));
         let ok = attempt(Some(&basic("reader:Re4der-pwd")), "", body);
         assert!(matches!(ok, Login::Ok(account) if account.login == "reader"));
     }
 
     #[test]
     fn query_string_credentials_do_not_log_in() {
-        assert!(matches!(attempt(None, "auth_user=admin&auth_pwd=Adm1n-secret", ""), Login::Missing));
+        assert!(matches!(
+            attempt(None, "auth_user=admin&auth_pwd=Adm1n-secret", ""),
+            Login::Missing
+        ));
     }
 
     #[test]
@@ -143,11 +186,17 @@ mod tests {
         assert!(matches!(wrong, Login::WrongForm(login) if login == "admin"));
         let portal = attempt(None, "", "auth_user=portaluser&auth_pwd=P0rtal-pwd");
         assert!(matches!(portal, Login::Portal));
-        assert!(matches!(attempt(None, "", "auth_user=admin&auth_pwd=0"), Login::Missing));
+        assert!(matches!(
+            attempt(None, "", "auth_user=admin&auth_pwd=0"),
+            Login::Missing
+        ));
     }
 
     #[test]
     fn basic_splits_at_every_colon() {
-        assert_eq!(basic_credentials(&basic("a:b:c")), Some(("a".into(), "b".into())));
+        assert_eq!(
+            basic_credentials(&basic("a:b:c")),
+            Some(("a".into(), "b".into()))
+        );
     }
 }

@@ -14,7 +14,10 @@ pub(crate) enum Column {
     /// An attribute (an external key column holds an object id).
     Attribute(&'static Attribute),
     /// `<extkey>-><remote attribute>`: the target is searched by value.
-    Remote { key: &'static Attribute, remote: &'static Attribute },
+    Remote {
+        key: &'static Attribute,
+        remote: &'static Attribute,
+    },
 }
 
 impl Column {
@@ -41,7 +44,9 @@ impl Column {
     /// The external key this column resolves, if any.
     pub fn ext_key(&self) -> Option<&'static Attribute> {
         match self {
-            Column::Attribute(attribute) if matches!(attribute.kind, Kind::ExtKey(_)) => Some(attribute),
+            Column::Attribute(attribute) if matches!(attribute.kind, Kind::ExtKey(_)) => {
+                Some(attribute)
+            }
             Column::Attribute(_) => None,
             Column::Remote { key, .. } => Some(key),
         }
@@ -51,11 +56,17 @@ impl Column {
 /// Every column `class` accepts, in data-model order.
 pub(crate) fn all_columns(class: &Class) -> Vec<Column> {
     let mut columns = Vec::new();
-    for attribute in class.attributes {
+    for attribute in class.attributes.iter().filter(|a| a.is_writable()) {
         columns.push(Column::Attribute(attribute));
         if let Kind::ExtKey(target) = attribute.kind {
-            let target = model::class(target).map(|c| c.attributes).unwrap_or_default();
-            columns.extend(target.iter().map(|remote| Column::Remote { key: attribute, remote }));
+            let target = model::class(target)
+                .map(|c| c.attributes)
+                .unwrap_or_default();
+            let remote = target.iter().filter(|remote| remote.is_writable());
+            columns.extend(remote.map(|remote| Column::Remote {
+                key: attribute,
+                remote,
+            }));
         }
     }
     columns
@@ -66,8 +77,8 @@ pub(crate) fn all_columns(class: &Class) -> Vec<Column> {
 pub(crate) fn match_column(class: &Class, header: &str, localized: bool) -> Option<Column> {
     let cleaned = header.trim().replace("*->", "->");
     let cleaned = cleaned.trim_end_matches('*').to_lowercase();
-    let columns = all_columns(class).into_iter();
-    columns.filter(|column| column.name(localized).to_lowercase() == cleaned).next()
+    let mut columns = all_columns(class).into_iter();
+    columns.find(|column| column.name(localized).to_lowercase() == cleaned)
 }
 
 /// One reconciliation key: an attribute, and for an external key the
@@ -95,31 +106,53 @@ fn key_for(attribute: &'static Attribute, columns: &[Column]) -> Option<Key> {
         _ => None,
     });
     let remote: Vec<&str> = remote.collect();
-    let direct = columns.iter().any(|column| matches!(column, Column::Attribute(a) if a.code == attribute.code));
-    (direct || !remote.is_empty()).then(|| Key { attribute, remote: if direct { Vec::new() } else { remote } })
+    let direct = columns
+        .iter()
+        .any(|column| matches!(column, Column::Attribute(a) if a.code == attribute.code));
+    (direct || !remote.is_empty()).then(|| Key {
+        attribute,
+        remote: if direct { Vec::new() } else { remote },
+    })
 }
 
 /// The reconciliation keys from the `reconciliationkeys` parameter, or
 /// the class defaults present among the columns; `Err` is the report line.
-pub(crate) fn reconciliation_keys(class: &Class, requested: &str, columns: &[Column], localized: bool) -> Result<Vec<Key>, String> {
+pub(crate) fn reconciliation_keys(
+    class: &Class,
+    requested: &str,
+    columns: &[Column],
+    localized: bool,
+) -> Result<Vec<Key>, String> {
     let mut keys = Vec::new();
-    let items = requested.split(',').map(str::trim).filter(|item| !item.is_empty());
+    let items = requested
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty());
     for item in items {
-        let column = match_column(class, item, localized).ok_or(format!("Unknown reconciliation key: '{item}'"))?;
-        let attribute = column.ext_key().unwrap_or_else(|| match column {
+        let column = match_column(class, item, localized)
+            .ok_or(format!("Unknown reconciliation key: '{item}'"))?;
+        let attribute = match column {
             Column::Attribute(attribute) | Column::Remote { key: attribute, .. } => attribute,
-        });
+        };
         let key = key_for(attribute, columns);
-        keys.push(key.ok_or(format!("Reconciliation key not found in the input columns: '{item}'"))?);
+        keys.push(key.ok_or(format!(
+            "Reconciliation key not found in the input columns: '{item}'"
+        ))?);
     }
     if !requested.trim().is_empty() {
         return Ok(keys);
     }
-    let defaults = class.reconciliation.iter().filter_map(|code| class.attribute(code));
+    let defaults = class
+        .reconciliation
+        .iter()
+        .filter_map(|code| class.attribute(code));
     keys.extend(defaults.filter_map(|attribute| key_for(attribute, columns)));
     if keys.is_empty() {
         let wanted = class.reconciliation.join(", ");
-        let message = format!("No reconciliation scheme could be defined, please add a column corresponding to one defined reconciliation key (class: '{}', reconciliation:{wanted})", class.name);
+        let message = format!(
+            "No reconciliation scheme could be defined, please add a column corresponding to one defined reconciliation key (class: '{}', reconciliation:{wanted})",
+            class.name
+        );
         return Err(message);
     }
     Ok(keys)
@@ -173,7 +206,9 @@ impl CellError {
 }
 
 fn invalid(value: &str, code: &str, reason: &str) -> CellError {
-    CellError::Value(format!("'{value}' is an invalid value. Unexpected value for attribute '{code}': {reason}"))
+    CellError::Value(format!(
+        "'{value}' is an invalid value. Unexpected value for attribute '{code}': {reason}"
+    ))
 }
 
 fn convert_date(job: &Job<'_>, value: &str) -> Converted {
@@ -182,11 +217,18 @@ fn convert_date(job: &Job<'_>, value: &str) -> Converted {
         Some(format) => dates::parse(format, value),
         None => dates::parse("Y-m-d", value).or_else(|| dates::parse("Y-m-d H:i:s", value)),
     };
-    let example = DateTime { year: 2022, month: 10, day: 23, ..DateTime::default() };
+    let example = DateTime {
+        year: 2022,
+        month: 10,
+        day: 23,
+        ..DateTime::default()
+    };
     let expected = dates::format(format.as_deref().unwrap_or("Y-m-d"), &example);
     match parsed {
         Some(date) => Ok(Some(dates::format("Y-m-d", &date))),
-        None => Err(CellError::Date(format!("'{value}' is an invalid value. Expected format: {expected}"))),
+        None => Err(CellError::Date(format!(
+            "'{value}' is an invalid value. Expected format: {expected}"
+        ))),
     }
 }
 
@@ -198,7 +240,11 @@ fn convert(job: &Job<'_>, attribute: &Attribute, cell: &Cell) -> Converted {
     match attribute.kind {
         Kind::Enum(_) => match attribute.enum_code(value, job.localized) {
             Some(code) => Ok(Some(code.to_owned())),
-            None => Err(invalid(value, attribute.code, &format!("Value not allowed [{value}]"))),
+            None => Err(invalid(
+                value,
+                attribute.code,
+                &format!("Value not allowed [{value}]"),
+            )),
         },
         Kind::Date if !value.is_empty() => convert_date(job, value),
         _ => Ok(Some(value.clone())),
@@ -207,7 +253,11 @@ fn convert(job: &Job<'_>, attribute: &Attribute, cell: &Cell) -> Converted {
 
 fn no_match(store: &Store, target: &str, value: &str) -> String {
     let label = model::class(target).map_or(target, |class| class.label);
-    let names: Vec<String> = store.sorted_ids(target).iter().map(|id| store.friendly_name(target, *id)).collect();
+    let names: Vec<String> = store
+        .sorted_ids(target)
+        .iter()
+        .map(|id| store.friendly_name(target, *id))
+        .collect();
     let more = if names.len() > 3 { "..." } else { "" };
     let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
     format!("No match for value '{value}'. Some possible '{label}' value(s): {shown}{more}")
@@ -215,25 +265,38 @@ fn no_match(store: &Store, target: &str, value: &str) -> String {
 
 /// Resolves one external key from the row's columns.
 fn resolve_key(store: &Store, job: &Job<'_>, key: &Attribute, row: &[Cell]) -> Converted {
-    let Kind::ExtKey(target) = key.kind else { return Ok(None) };
+    let Kind::ExtKey(target) = key.kind else {
+        return Ok(None);
+    };
     let mut candidates: Option<Vec<u64>> = None;
     let mut first_value = None;
     for (column, cell) in job.columns.iter().zip(row) {
         let Some(value) = cell else { continue };
         let found = match column {
-            Column::Attribute(a) if a.code == key.code => return resolve_id(store, key, target, value),
-            Column::Remote { key: k, remote } if k.code == key.code => store.find(target, remote.code, value),
+            Column::Attribute(a) if a.code == key.code => {
+                return resolve_id(store, key, target, value);
+            }
+            Column::Remote { key: k, remote } if k.code == key.code => {
+                store.find(target, remote.code, value)
+            }
             _ => continue,
         };
         first_value.get_or_insert(value.clone());
-        candidates = Some(candidates.map_or(found.clone(), |old| old.into_iter().filter(|id| found.contains(id)).collect()));
+        candidates = Some(candidates.map_or(found.clone(), |old| {
+            old.into_iter().filter(|id| found.contains(id)).collect()
+        }));
     }
-    let (Some(candidates), Some(value)) = (candidates, first_value) else { return Ok(None) };
+    let (Some(candidates), Some(value)) = (candidates, first_value) else {
+        return Ok(None);
+    };
     match candidates.as_slice() {
         [id] => Ok(Some(id.to_string())),
         [] if value.is_empty() && key.mandatory => Err(invalid("", key.code, "Null not allowed")),
         [] => Err(CellError::Value(no_match(store, target, &value))),
-        many => Err(CellError::Value(format!("Ambiguous value '{value}': {} objects found", many.len()))),
+        many => Err(CellError::Value(format!(
+            "Ambiguous value '{value}': {} objects found",
+            many.len()
+        ))),
     }
 }
 
@@ -261,8 +324,17 @@ pub(crate) fn ext_keys(columns: &[Column]) -> Vec<&'static Attribute> {
 
 /// The details-table header.
 pub(crate) fn details_header(columns: &[Column]) -> String {
-    let mut cells = vec!["Line".to_owned(), "Status".into(), "Object Class".into(), "Object Id".into()];
-    cells.extend(ext_keys(columns).iter().map(|key| format!("{} ({} - ext key)", key.code, key.label)));
+    let mut cells = vec![
+        "Line".to_owned(),
+        "Status".into(),
+        "Object Class".into(),
+        "Object Id".into(),
+    ];
+    cells.extend(
+        ext_keys(columns)
+            .iter()
+            .map(|key| format!("{} ({} - ext key)", key.code, key.label)),
+    );
     let attributes = columns.iter().filter(|column| column.ext_key().is_none());
     cells.extend(attributes.map(|column| format!("{} ({})", column.code(), column.label())));
     cells.join(";")
@@ -276,7 +348,10 @@ struct RowValues {
 }
 
 fn row_values(store: &Store, job: &Job<'_>, row: &[Cell]) -> RowValues {
-    let keys = ext_keys(job.columns).into_iter().map(|key| (key, resolve_key(store, job, key, row))).collect();
+    let keys = ext_keys(job.columns)
+        .into_iter()
+        .map(|key| (key, resolve_key(store, job, key, row)))
+        .collect();
     let mut attributes = Vec::new();
     for (column, cell) in job.columns.iter().zip(row) {
         if let (Column::Attribute(attribute), None) = (column, column.ext_key()) {
@@ -298,7 +373,12 @@ impl RowValues {
 
     fn errors(&self) -> Vec<&CellError> {
         let keys = self.keys.iter().filter_map(|(_, c)| c.as_ref().err());
-        keys.chain(self.attributes.iter().filter_map(|(_, _, c)| c.as_ref().err())).collect()
+        keys.chain(
+            self.attributes
+                .iter()
+                .filter_map(|(_, _, c)| c.as_ref().err()),
+        )
+        .collect()
     }
 
     /// The object changes (attribute → new value) against `current`.
@@ -308,7 +388,9 @@ impl RowValues {
         let mut changes = Object::new();
         for (attribute, converted) in all {
             let Ok(Some(value)) = converted else { continue };
-            let stored = current.and_then(|object| object.get(attribute.code)).map(String::as_str);
+            let stored = current
+                .and_then(|object| object.get(attribute.code))
+                .map(String::as_str);
             if stored.unwrap_or_default() != value || current.is_none() {
                 changes.insert(attribute.code.to_owned(), value.clone());
             }
@@ -321,9 +403,14 @@ impl RowValues {
 fn reconcile(store: &Store, job: &Job<'_>, values: &RowValues) -> Vec<u64> {
     let mut found: Option<Vec<u64>> = None;
     for key in job.keys {
-        let value = values.value(key.attribute.code).flatten().unwrap_or_default();
+        let value = values
+            .value(key.attribute.code)
+            .flatten()
+            .unwrap_or_default();
         let ids = store.find(job.class.name, key.attribute.code, &value);
-        found = Some(found.map_or(ids.clone(), |old| old.into_iter().filter(|id| ids.contains(id)).collect()));
+        found = Some(found.map_or(ids.clone(), |old| {
+            old.into_iter().filter(|id| ids.contains(id)).collect()
+        }));
     }
     found.unwrap_or_default()
 }
@@ -350,7 +437,11 @@ fn render_cells(values: &RowValues, current: Option<&Object>) -> Vec<String> {
 
 fn issue(values: &RowValues, errors: &[&CellError], object: Option<(u64, &Object)>) -> RowResult {
     let dates_only = errors.iter().all(|err| matches!(err, CellError::Date(_)));
-    let reason = if dates_only { "wrong date format" } else { "Unexpected attribute value(s)" };
+    let reason = if dates_only {
+        "wrong date format"
+    } else {
+        "Unexpected attribute value(s)"
+    };
     RowResult {
         outcome: Outcome::Issue,
         status: format!("Issue: {reason}"),
@@ -365,12 +456,20 @@ pub(crate) fn import_row(store: &mut Store, job: &Job<'_>, row: &[Cell]) -> RowR
     let errors = values.errors();
     let matches = reconcile(store, job, &values);
     let existing = match matches.as_slice() {
-        [id] => store.get(job.class.name, *id).cloned().map(|object| (*id, object)),
+        [id] => store
+            .get(job.class.name, *id)
+            .cloned()
+            .map(|object| (*id, object)),
         [] => None,
         _ => {
             let cells = render_cells(&values, None);
             let status = "Issue: ambiguous reconciliation".to_owned();
-            return RowResult { outcome: Outcome::Issue, status, object: None, cells };
+            return RowResult {
+                outcome: Outcome::Issue,
+                status,
+                object: None,
+                cells,
+            };
         }
     };
     if !errors.is_empty() {
@@ -378,18 +477,37 @@ pub(crate) fn import_row(store: &mut Store, job: &Job<'_>, row: &[Cell]) -> RowR
     }
     let cells = render_cells(&values, existing.as_ref().map(|(_, o)| o));
     let Some((id, current)) = existing else {
-        let id = if job.simulate { 0 } else { store.create(job.class.name, values.changes(None)) };
-        return RowResult { outcome: Outcome::Created, status: "created".into(), object: Some(id), cells };
+        let id = if job.simulate {
+            0
+        } else {
+            store.create(job.class.name, values.changes(None))
+        };
+        return RowResult {
+            outcome: Outcome::Created,
+            status: "created".into(),
+            object: Some(id),
+            cells,
+        };
     };
     let changes = values.changes(Some(&current));
     if changes.is_empty() {
-        return RowResult { outcome: Outcome::Unchanged, status: "unchanged".into(), object: Some(id), cells };
+        return RowResult {
+            outcome: Outcome::Unchanged,
+            status: "unchanged".into(),
+            object: Some(id),
+            cells,
+        };
     }
     if !job.simulate {
         store.update(job.class.name, id, &changes);
     }
     let status = format!("updated {} cols", changes.len());
-    RowResult { outcome: Outcome::Updated, status, object: Some(id), cells }
+    RowResult {
+        outcome: Outcome::Updated,
+        status,
+        object: Some(id),
+        cells,
+    }
 }
 
 #[cfg(test)]
@@ -400,11 +518,27 @@ mod tests {
     fn run(store: &mut Store, csv: &str, keys: &str, simulate: bool) -> Vec<RowResult> {
         let class = model::class("Person").expect("known");
         let rows = csv_in::parse(csv, b',', b'"');
-        let header: Vec<String> = rows[0].iter().map(|c| c.clone().unwrap_or_default()).collect();
-        let columns: Vec<Column> = header.iter().map(|h| match_column(class, h, false).expect("known column")).collect();
+        let header: Vec<String> = rows[0]
+            .iter()
+            .map(|c| c.clone().unwrap_or_default())
+            .collect();
+        let columns: Vec<Column> = header
+            .iter()
+            .map(|h| match_column(class, h, false).expect("known column"))
+            .collect();
         let keys = reconciliation_keys(class, keys, &columns, false).expect("keys");
-        let job = Job { class, columns: &columns, keys: &keys, localized: false, date_format: None, simulate };
-        rows[1..].iter().map(|row| import_row(store, &job, row)).collect()
+        let job = Job {
+            class,
+            columns: &columns,
+            keys: &keys,
+            localized: false,
+            date_format: None,
+            simulate,
+        };
+        rows[1..]
+            .iter()
+            .map(|row| import_row(store, &job, row))
+            .collect()
     }
 
     #[test]
@@ -414,9 +548,21 @@ mod tests {
         let first = run(&mut store, csv, "email", false);
         assert_eq!(first[0].status, "created");
         assert_eq!(first[0].object, Some(9));
-        assert_eq!(first[0].cells, vec!["3", "\"Dan\"", "\"Davis\"", "\"dan@x\"", "\"Engineer\""]);
+        assert_eq!(
+            first[0].cells,
+            vec!["3", "\"Dan\"", "\"Davis\"", "\"dan@x\"", "\"Engineer\""]
+        );
         assert_eq!(first[1].status, "updated 1 cols");
-        assert_eq!(first[1].cells, vec!["2", "Alice", "Anderson", "alice.anderson@lab.example", "\"Manager\"Modified"]);
+        assert_eq!(
+            first[1].cells,
+            vec![
+                "2",
+                "Alice",
+                "Anderson",
+                "alice.anderson@lab.example",
+                "\"Manager\"Modified"
+            ]
+        );
         let second = run(&mut store, csv, "email", false);
         assert!(second.iter().all(|row| row.outcome == Outcome::Unchanged));
     }
@@ -427,9 +573,18 @@ mod tests {
         let csv = "first_name,name,org_id->name,email,status\nX,Xu,No Such Org,x@x,active\nY,,Lab Org A,y@y,active\nB,Brown,Lab Org A,bob.brown@lab.example,bogus\n";
         let rows = run(&mut store, csv, "email", true);
         assert!(rows[0].cells[0].starts_with("No match for value 'No Such Org'. Some possible 'Organization' value(s): Lab Org A, Lab Org B, Lab Org C..."));
-        assert_eq!(rows[1].cells[2], "'' is an invalid value. Unexpected value for attribute 'name': Null not allowed");
-        assert_eq!((rows[2].status.as_str(), rows[2].object), ("Issue: Unexpected attribute value(s)", Some(3)));
-        assert_eq!(rows[2].cells[4], "'bogus' is an invalid value. Unexpected value for attribute 'status': Value not allowed [bogus]");
+        assert_eq!(
+            rows[1].cells[2],
+            "'' is an invalid value. Unexpected value for attribute 'name': Null not allowed"
+        );
+        assert_eq!(
+            (rows[2].status.as_str(), rows[2].object),
+            ("Issue: Unexpected attribute value(s)", Some(3))
+        );
+        assert_eq!(
+            rows[2].cells[4],
+            "'bogus' is an invalid value. Unexpected value for attribute 'status': Value not allowed [bogus]"
+        );
         assert_eq!(store.count("Person"), 8);
     }
 
@@ -438,11 +593,20 @@ mod tests {
         let class = model::class("Person").expect("known");
         let columns = vec![match_column(class, "first_name", false).expect("column")];
         let unknown = reconciliation_keys(class, "nope", &columns, false);
-        assert_eq!(unknown.err().as_deref(), Some("Unknown reconciliation key: 'nope'"));
+        assert_eq!(
+            unknown.err().as_deref(),
+            Some("Unknown reconciliation key: 'nope'")
+        );
         let absent = reconciliation_keys(class, "email", &columns, false);
-        assert_eq!(absent.err().as_deref(), Some("Reconciliation key not found in the input columns: 'email'"));
+        assert_eq!(
+            absent.err().as_deref(),
+            Some("Reconciliation key not found in the input columns: 'email'")
+        );
         let org = vec![match_column(class, "Organization->Name*", true).expect("label column")];
         let keys = reconciliation_keys(class, "", &org, true).expect("default keys");
-        assert_eq!(keys.iter().map(Key::display).collect::<Vec<_>>(), vec!["org_id (name)"]);
+        assert_eq!(
+            keys.iter().map(Key::display).collect::<Vec<_>>(),
+            vec!["org_id (name)"]
+        );
     }
 }

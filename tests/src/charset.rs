@@ -17,8 +17,8 @@ impl Charset {
     pub fn from_name(name: &str) -> Option<Charset> {
         match name.to_ascii_uppercase().as_str() {
             "UTF-8" | "UTF8" => Some(Charset::Utf8),
-            "ISO-8859-1" | "ISO8859-1" | "LATIN1" | "ISO-8859-15" | "WINDOWS-1252" | "CP1252" | "ASCII"
-            | "US-ASCII" => Some(Charset::Latin1),
+            "ISO-8859-1" | "ISO8859-1" | "LATIN1" | "ISO-8859-15" | "WINDOWS-1252" | "CP1252"
+            | "ASCII" | "US-ASCII" => Some(Charset::Latin1),
             _ => None,
         }
     }
@@ -35,7 +35,10 @@ impl Charset {
     pub fn encode(self, text: &str) -> Vec<u8> {
         match self {
             Charset::Utf8 => text.as_bytes().to_vec(),
-            Charset::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect(),
+            Charset::Latin1 => text
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                .collect(),
         }
     }
 }

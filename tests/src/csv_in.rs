@@ -25,9 +25,14 @@ struct Builder {
 impl Builder {
     fn end_cell(&mut self, trim: bool) {
         let text = String::from_utf8_lossy(&self.cell).into_owned();
-        let text = if trim { text.trim_matches([' ', '\t']).to_owned() } else { text };
+        let text = if trim {
+            text.trim_matches([' ', '\t']).to_owned()
+        } else {
+            text
+        };
         self.cell.clear();
-        self.row.push(if text == "<NULL>" { None } else { Some(text) });
+        self.row
+            .push(if text == "<NULL>" { None } else { Some(text) });
     }
 
     fn end_row(&mut self) {
@@ -102,7 +107,9 @@ mod tests {
 
     fn cells(rows: &[Vec<Cell>]) -> Vec<Vec<String>> {
         let show = |cell: &Cell| cell.clone().unwrap_or_else(|| "NULL".into());
-        rows.iter().map(|row| row.iter().map(show).collect()).collect()
+        rows.iter()
+            .map(|row| row.iter().map(show).collect())
+            .collect()
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub(crate) enum Kind {
     ExtKey(&'static str),
     /// A date, stored `Y-m-d`.
     Date,
+    /// A read-only external field: (external key code, remote attribute
+    /// code), computed, never stored (`org_name`).
+    ExtField(&'static str, &'static str),
 }
 
 /// One attribute of a class.
@@ -47,15 +50,30 @@ pub(crate) struct Class {
 }
 
 const fn att(code: &'static str, label: &'static str, kind: Kind) -> Attribute {
-    Attribute { code, label, kind, mandatory: false, default: "" }
+    Attribute {
+        code,
+        label,
+        kind,
+        mandatory: false,
+        default: "",
+    }
 }
 
 const fn required(code: &'static str, label: &'static str, kind: Kind) -> Attribute {
-    Attribute { code, label, kind, mandatory: true, default: "" }
+    Attribute {
+        code,
+        label,
+        kind,
+        mandatory: true,
+        default: "",
+    }
 }
 
 const fn with_default(attribute: Attribute, default: &'static str) -> Attribute {
-    Attribute { default, ..attribute }
+    Attribute {
+        default,
+        ..attribute
+    }
 }
 
 const ACTIVE: &[(&str, &str)] = &[("active", "Active"), ("inactive", "Inactive")];
@@ -74,7 +92,15 @@ const ORGANIZATION: Class = Class {
         required("name", "Name", Kind::Text),
         att("code", "Code", Kind::Text),
         with_default(att("status", "Status", Kind::Enum(ACTIVE)), "active"),
-        with_default(att("parent_id", "Parent", Kind::ExtKey("Organization")), "0"),
+        with_default(
+            att("parent_id", "Parent", Kind::ExtKey("Organization")),
+            "0",
+        ),
+        att(
+            "parent_name",
+            "Parent name",
+            Kind::ExtField("parent_id", "name"),
+        ),
     ],
     reconciliation: &["name", "code"],
     friendly_name: &["name"],
@@ -86,7 +112,15 @@ const PERSON: Class = Class {
     attributes: &[
         required("name", "Last Name", Kind::Text),
         with_default(att("status", "Status", Kind::Enum(ACTIVE)), "active"),
-        with_default(required("org_id", "Organization", Kind::ExtKey("Organization")), "0"),
+        with_default(
+            required("org_id", "Organization", Kind::ExtKey("Organization")),
+            "0",
+        ),
+        att(
+            "org_name",
+            "Organization name",
+            Kind::ExtField("org_id", "name"),
+        ),
         att("email", "Email", Kind::Text),
         att("phone", "Phone", Kind::Text),
         att("function", "Function", Kind::Text),
@@ -102,9 +136,27 @@ const SERVER: Class = Class {
     label: "Server",
     attributes: &[
         required("name", "Name", Kind::Text),
-        with_default(required("org_id", "Organization", Kind::ExtKey("Organization")), "0"),
-        with_default(att("status", "Status", Kind::Enum(SERVER_STATUS)), "production"),
-        with_default(att("business_criticity", "Business criticality", Kind::Enum(CRITICITY)), "low"),
+        with_default(
+            required("org_id", "Organization", Kind::ExtKey("Organization")),
+            "0",
+        ),
+        att(
+            "org_name",
+            "Organization name",
+            Kind::ExtField("org_id", "name"),
+        ),
+        with_default(
+            att("status", "Status", Kind::Enum(SERVER_STATUS)),
+            "production",
+        ),
+        with_default(
+            att(
+                "business_criticity",
+                "Business criticality",
+                Kind::Enum(CRITICITY),
+            ),
+            "low",
+        ),
         att("move2production", "Move to production date", Kind::Date),
         att("description", "Description", Kind::LongText),
         att("serialnumber", "Serial number", Kind::Text),
@@ -138,6 +190,11 @@ impl Class {
 }
 
 impl Attribute {
+    /// Stored and writable (not a computed external field).
+    pub fn is_writable(&self) -> bool {
+        !matches!(self.kind, Kind::ExtField(..))
+    }
+
     /// The label shown for a stored value (enumerations only differ).
     pub fn value_label(&self, value: &str) -> String {
         match self.kind {

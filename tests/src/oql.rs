@@ -77,7 +77,11 @@ fn lex(oql: &str) -> Vec<Token> {
         };
         let end = chars.get(index).map_or(oql.len(), |(at, _)| *at);
         let _ = start;
-        tokens.push(Token { kind, text: oql[position..end].to_owned(), position });
+        tokens.push(Token {
+            kind,
+            text: oql[position..end].to_owned(),
+            position,
+        });
     }
     tokens
 }
@@ -123,8 +127,15 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn unexpected(&self, at: usize) -> String {
         match self.tokens.get(at) {
-            Some(token) => format!("Unexpected token {} - found '{}' at {} in '{}'", token.kind, token.text, token.position, self.oql),
-            None => format!("Unexpected token EOF - found '' at {} in '{}'", self.oql.len(), self.oql),
+            Some(token) => format!(
+                "Unexpected token {} - found '{}' at {} in '{}'",
+                token.kind, token.text, token.position, self.oql
+            ),
+            None => format!(
+                "Unexpected token EOF - found '' at {} in '{}'",
+                self.oql.len(),
+                self.oql
+            ),
         }
     }
 
@@ -135,7 +146,10 @@ impl Parser<'_> {
     }
 
     fn keyword(&mut self, word: &str) -> bool {
-        let found = self.tokens.get(self.next).is_some_and(|t| t.kind == "NAME" && t.text.eq_ignore_ascii_case(word));
+        let found = self
+            .tokens
+            .get(self.next)
+            .is_some_and(|t| t.kind == "NAME" && t.text.eq_ignore_ascii_case(word));
         self.next += usize::from(found);
         found
     }
@@ -150,7 +164,11 @@ impl Parser<'_> {
 
 /// Parses `oql`; `Err` is the parser message (not yet entity-encoded).
 pub(crate) fn parse(oql: &str) -> Result<Query, String> {
-    let mut parser = Parser { oql, tokens: lex(oql), next: 0 };
+    let mut parser = Parser {
+        oql,
+        tokens: lex(oql),
+        next: 0,
+    };
     if !parser.keyword("SELECT") {
         let at = if parser.tokens.len() > 1 { 1 } else { 0 };
         return Err(parser.unexpected(at));
@@ -158,10 +176,19 @@ pub(crate) fn parse(oql: &str) -> Result<Query, String> {
     let name = parser.expect("NAME")?;
     let Some(class) = model::class(&name.text) else {
         let all: Vec<&str> = model::CLASSES.iter().map(|class| class.name).collect();
-        return Err(format!("Unknown class - found '{}' at {} in '{oql}', expecting {{{}}}", name.text, name.position, all.join(", ")));
+        return Err(format!(
+            "Unknown class - found '{}' at {} in '{oql}', expecting {{{}}}",
+            name.text,
+            name.position,
+            all.join(", ")
+        ));
     };
     let mut alias = class.name.to_owned();
-    let has_alias = parser.keyword("AS") || parser.tokens.get(parser.next).is_some_and(|t| t.kind == "NAME" && !t.text.eq_ignore_ascii_case("WHERE"));
+    let has_alias = parser.keyword("AS")
+        || parser
+            .tokens
+            .get(parser.next)
+            .is_some_and(|t| t.kind == "NAME" && !t.text.eq_ignore_ascii_case("WHERE"));
     if has_alias {
         alias = parser.expect("NAME")?.text;
     }
@@ -177,18 +204,33 @@ pub(crate) fn parse(oql: &str) -> Result<Query, String> {
     if parser.next < parser.tokens.len() {
         return Err(parser.unexpected(parser.next));
     }
-    Ok(Query { class, alias, conditions })
+    Ok(Query {
+        class,
+        alias,
+        conditions,
+    })
 }
 
 fn condition(parser: &mut Parser<'_>, class: &Class, alias: &str) -> Result<Condition, String> {
     let mut name = parser.expect("NAME")?;
-    if parser.tokens.get(parser.next).is_some_and(|t| t.text == ".") && name.text == alias {
+    if parser
+        .tokens
+        .get(parser.next)
+        .is_some_and(|t| t.text == ".")
+        && name.text == alias
+    {
         parser.next += 1;
         name = parser.expect("NAME")?;
     }
     if name.text != "id" && class.attribute(&name.text).is_none() {
         let codes: Vec<&str> = class.attributes.iter().map(|a| a.code).collect();
-        return Err(format!("Unknown attribute - found '{}' at {} in '{}', expecting {{id, {}}}", name.text, name.position, parser.oql, codes.join(", ")));
+        return Err(format!(
+            "Unknown attribute - found '{}' at {} in '{}', expecting {{id, {}}}",
+            name.text,
+            name.position,
+            parser.oql,
+            codes.join(", ")
+        ));
     }
     let op = if parser.keyword("LIKE") {
         Op::Like
@@ -210,7 +252,11 @@ fn condition(parser: &mut Parser<'_>, class: &Class, alias: &str) -> Result<Cond
         Some(token) if token.kind == "VARNAME" => Operand::Parameter(token.text[1..].to_owned()),
         _ => return Err(parser.unexpected(parser.next - 1)),
     };
-    Ok(Condition { attribute: name.text, op, value })
+    Ok(Condition {
+        attribute: name.text,
+        op,
+        value,
+    })
 }
 
 /// SQL `LIKE` with `%` and `_`, ignoring case.
@@ -237,17 +283,34 @@ impl Query {
     /// Ids of the matching objects, in iTop's default order.
     pub fn select(&self, store: &Store, arguments: &BTreeMap<String, String>) -> Vec<u64> {
         let ids = store.sorted_ids(self.class.name).into_iter();
-        ids.filter(|id| self.conditions.iter().all(|c| self.holds(store, *id, c, arguments))).collect()
+        ids.filter(|id| {
+            self.conditions
+                .iter()
+                .all(|c| self.holds(store, *id, c, arguments))
+        })
+        .collect()
     }
 
-    fn holds(&self, store: &Store, id: u64, condition: &Condition, arguments: &BTreeMap<String, String>) -> bool {
+    fn holds(
+        &self,
+        store: &Store,
+        id: u64,
+        condition: &Condition,
+        arguments: &BTreeMap<String, String>,
+    ) -> bool {
         let value = if condition.attribute == "id" {
             id.to_string()
         } else {
-            let object = store.get(self.class.name, id);
-            let stored = object.and_then(|o| o.get(&condition.attribute)).cloned().unwrap_or_default();
-            let is_key = self.class.attribute(&condition.attribute).is_some_and(|a| matches!(a.kind, Kind::ExtKey(_)));
-            if is_key && stored.is_empty() { "0".to_owned() } else { stored }
+            let stored = store.value(self.class.name, id, &condition.attribute);
+            let is_key = self
+                .class
+                .attribute(&condition.attribute)
+                .is_some_and(|a| matches!(a.kind, Kind::ExtKey(_)));
+            if is_key && stored.is_empty() {
+                "0".to_owned()
+            } else {
+                stored
+            }
         };
         let wanted = match &condition.value {
             Operand::Literal(text) => text.clone(),
@@ -271,7 +334,10 @@ mod tests {
     #[test]
     fn reports_syntax_errors_like_itop() {
         let err = parse("SELEKT Organization").err();
-        assert_eq!(err.as_deref(), Some("Unexpected token NAME - found 'Organization' at 7 in 'SELEKT Organization'"));
+        assert_eq!(
+            err.as_deref(),
+            Some("Unexpected token NAME - found 'Organization' at 7 in 'SELEKT Organization'")
+        );
         let err = parse("SELECT Nope").err().unwrap_or_default();
         assert!(err.starts_with("Unknown class - found 'Nope' at 7 in 'SELECT Nope', expecting {Organization, Person"), "{err}");
     }
@@ -280,8 +346,12 @@ mod tests {
     fn selects_with_like_equal_and_parameters() {
         let store = Store::seeded();
         let query = parse("SELECT Organization WHERE code LIKE 'LAB%'").expect("parses");
-        assert_eq!(query.select(&store, &BTreeMap::new()), vec![2, 3, 4, 7, 8, 6, 9, 5]);
-        let query = parse("SELECT Person AS p WHERE p.org_id = :org AND name != 'Brown'").expect("parses");
+        assert_eq!(
+            query.select(&store, &BTreeMap::new()),
+            vec![2, 3, 4, 7, 8, 6, 9, 5]
+        );
+        let query =
+            parse("SELECT Person AS p WHERE p.org_id = :org AND name != 'Brown'").expect("parses");
         assert_eq!(query.parameters(), vec!["org".to_owned()]);
         let arguments = BTreeMap::from([("org".to_owned(), "2".to_owned())]);
         assert_eq!(query.select(&store, &arguments), vec![2]);

@@ -31,7 +31,9 @@ const HTML: (&str, &str) = ("Content-type", "text/html; charset=UTF-8");
 
 /// The body of a captured response.
 fn sample_body(sample: &str) -> &str {
-    sample.split_once("\r\n\r\n").map_or(sample, |(_, body)| body)
+    sample
+        .split_once("\r\n\r\n")
+        .map_or(sample, |(_, body)| body)
 }
 
 /// A full HTML page titled `title` around `content`.
@@ -39,7 +41,10 @@ pub(crate) fn full_page_html(title: &str, content: &str, base_url: &str) -> Stri
     let body = sample_body(SAMPLE_PAGE);
     let (head, rest) = body.split_once(CONTAINER).unwrap_or((body, ""));
     let tail = rest.find(CONTAINER_END).map_or("", |at| &rest[at..]);
-    let head = head.replace("<title>iTop - cron</title>", &format!("<title>{title}</title>"));
+    let head = head.replace(
+        "<title>iTop - cron</title>",
+        &format!("<title>{title}</title>"),
+    );
     format!("{head}{CONTAINER}{content}{tail}").replace(SAMPLE_BASE_URL, base_url)
 }
 
@@ -57,16 +62,25 @@ pub(crate) fn paragraphs(lines: &[String]) -> String {
 /// An `export-v2.php` error page.
 pub(crate) fn export_page(title: &str, content: &str, base_url: &str) -> Response {
     let response = Response::new(200).headers(SESSION_HEADERS);
-    let response = response.headers(&[("X-Frame-Options", "SAMEORIGIN"), ("X-Content-Type-Options", "nosniff"), HTML]);
+    let response = response.headers(&[
+        ("X-Frame-Options", "SAMEORIGIN"),
+        ("X-Content-Type-Options", "nosniff"),
+        HTML,
+    ]);
     response.body(full_page_html(title, content, base_url))
 }
 
 /// The plain-text page: trimmed report + `\n`, `Content-Length` one short.
 pub(crate) fn plain_text(report: &str) -> Response {
     let content_type = ("Content-type", "text/plain; charset=utf-8");
-    let response = Response::new(200).headers(&[content_type]).headers(NO_CACHE_HEADERS);
+    let response = Response::new(200)
+        .headers(&[content_type])
+        .headers(NO_CACHE_HEADERS);
     let response = response.header("X-Content-Type-Options", "nosniff");
-    short_length(response, report.trim_matches(crate::params::PHP_BLANKS).as_bytes())
+    short_length(
+        response,
+        report.trim_matches(crate::params::PHP_BLANKS).as_bytes(),
+    )
 }
 
 /// Sets `body` + `\n` with a `Content-Length` of `body` alone (§1.10).
@@ -100,7 +114,9 @@ pub(crate) fn unauthorized() -> Response {
 
 /// The 302 to the portal answered to portal-only accounts.
 pub(crate) fn portal_redirect(base_url: &str) -> Response {
-    let location = format!("{base_url}/pages/exec.php?exec_module=itop-portal-base&exec_page=index.php&portal_id=itop-portal");
+    let location = format!(
+        "{base_url}/pages/exec.php?exec_module=itop-portal-base&exec_page=index.php&portal_id=itop-portal"
+    );
     let response = Response::new(302).headers(SESSION_HEADERS);
     response.header("Location", &location).headers(&[HTML])
 }
@@ -109,10 +125,16 @@ pub(crate) fn portal_redirect(base_url: &str) -> Response {
 /// excepted), as the login form does.
 fn hidden_inputs(params: &Params) -> String {
     let skipped = ["auth_user", "auth_pwd", "login_mode", "loginop"];
-    let fields = params.body.iter().filter(|(name, _)| !skipped.contains(&name.as_str()));
+    let fields = params
+        .body
+        .iter()
+        .filter(|(name, _)| !skipped.contains(&name.as_str()));
     let input = |(name, value): &(String, Vec<u8>)| {
         let value = html_encode(&String::from_utf8_lossy(value));
-        format!("<input type=\"hidden\" name=\"{}\" value=\"{value}\">", html_encode(name))
+        format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{value}\">",
+            html_encode(name)
+        )
     };
     fields.map(input).collect()
 }
@@ -140,7 +162,9 @@ pub(crate) fn login_page(params: &Params, wrong_login: Option<&str>, base_url: &
 
 /// The base URL a client used to reach us.
 pub(crate) fn base_url(request: &Request, fallback: &str) -> String {
-    request.header("host").map_or_else(|| fallback.to_owned(), |host| format!("http://{host}"))
+    request
+        .header("host")
+        .map_or_else(|| fallback.to_owned(), |host| format!("http://{host}"))
 }
 
 /// The `synchro_import.php` web output: `#` lines end in `<br/>`,
@@ -193,15 +217,25 @@ mod tests {
 
     #[test]
     fn full_page_reuses_the_sample_around_the_content() {
-        let page = full_page_html("Execution of the synchronization", "<p>Invalid login</p>", "http://127.0.0.1:9");
+        let page = full_page_html(
+            "Execution of the synchronization",
+            "<p>Invalid login</p>",
+            "http://127.0.0.1:9",
+        );
         let expected = include_str!("../fixtures/synchro_exec/http_basic_wrong_password.resp");
-        assert_eq!(page, sample_body(expected).replace(SAMPLE_BASE_URL, "http://127.0.0.1:9"));
+        assert_eq!(
+            page,
+            sample_body(expected).replace(SAMPLE_BASE_URL, "http://127.0.0.1:9")
+        );
     }
 
     #[test]
     fn login_page_matches_the_wrong_password_sample() {
         let body = "auth_user=admin&auth_pwd=wrong&expression=SELECT+Organization+WHERE+code+LIKE+%27LAB%25%27&format=csv&fields=name";
-        let params = Params { query: Vec::new(), body: crate::http::parse_urlencoded(body.as_bytes()) };
+        let params = Params {
+            query: Vec::new(),
+            body: crate::http::parse_urlencoded(body.as_bytes()),
+        };
         let page = login_page(&params, Some("admin"), SAMPLE_BASE_URL);
         assert_eq!(page.body, sample_body(SAMPLE_LOGIN).as_bytes());
     }

@@ -32,9 +32,12 @@ impl Params {
         } else if lower.starts_with("multipart/form-data") {
             let boundary = content_type.split(';').find_map(|part| {
                 let part = part.trim();
-                part.strip_prefix("boundary=").map(|value| value.trim_matches('"').to_owned())
+                part.strip_prefix("boundary=")
+                    .map(|value| value.trim_matches('"').to_owned())
             });
-            boundary.map(|b| parse_multipart(&request.body, &b)).unwrap_or_default()
+            boundary
+                .map(|b| parse_multipart(&request.body, &b))
+                .unwrap_or_default()
         } else {
             Vec::new()
         };
@@ -48,12 +51,14 @@ impl Params {
 
     /// A parameter as text (invalid UTF-8 replaced), untrimmed.
     pub fn raw(&self, name: &str) -> Option<String> {
-        self.bytes(name).map(|value| String::from_utf8_lossy(value).into_owned())
+        self.bytes(name)
+            .map(|value| String::from_utf8_lossy(value).into_owned())
     }
 
     /// A parameter, trimmed like PHP's `trim()`.
     pub fn trimmed(&self, name: &str) -> Option<String> {
-        self.raw(name).map(|value| value.trim_matches(PHP_BLANKS).to_owned())
+        self.raw(name)
+            .map(|value| value.trim_matches(PHP_BLANKS).to_owned())
     }
 
     /// A field of the POST body only.
@@ -91,7 +96,10 @@ impl Params {
         let Some(value) = self.raw(name) else {
             return default;
         };
-        let kept: String = value.chars().filter(|c| c.is_ascii_digit() || *c == '+' || *c == '-').collect();
+        let kept: String = value
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+' || *c == '-')
+            .collect();
         kept.parse().unwrap_or(default)
     }
 }
@@ -117,7 +125,10 @@ mod tests {
     use super::*;
 
     fn params(query: &str, body: &str) -> Params {
-        Params { query: parse_urlencoded(query.as_bytes()), body: parse_urlencoded(body.as_bytes()) }
+        Params {
+            query: parse_urlencoded(query.as_bytes()),
+            body: parse_urlencoded(body.as_bytes()),
+        }
     }
 
     #[test]

@@ -69,10 +69,10 @@ impl State {
     pub fn write<R>(&self, action: impl FnOnce(&mut Store) -> R) -> R {
         let mut store = lock(&self.store);
         let result = action(&mut store);
-        if let Some(path) = &self.config.state_file {
-            if let Err(err) = store.save(path) {
-                log::warn!("cannot save {}: {err}", path.display());
-            }
+        if let Some(path) = &self.config.state_file
+            && let Err(err) = store.save(path)
+        {
+            log::warn!("cannot save {}: {err}", path.display());
         }
         result
     }
@@ -131,7 +131,12 @@ impl TestServer {
             let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
             thread::spawn(move || accept_loop(&listener, &state, &stop))
         };
-        Ok(TestServer { state, address, stop, acceptor: Some(acceptor) })
+        Ok(TestServer {
+            state,
+            address,
+            stop,
+            acceptor: Some(acceptor),
+        })
     }
 
     /// The iTop base URL, `http://127.0.0.1:<port>`.
@@ -187,7 +192,9 @@ fn accept_loop(listener: &TcpListener, state: &Arc<State>, stop: &AtomicBool) {
 }
 
 fn text_pairs(fields: &[(String, Vec<u8>)]) -> Vec<(String, String)> {
-    let text = |(key, value): &(String, Vec<u8>)| (key.clone(), String::from_utf8_lossy(value).into_owned());
+    let text = |(key, value): &(String, Vec<u8>)| {
+        (key.clone(), String::from_utf8_lossy(value).into_owned())
+    };
     fields.iter().map(text).collect()
 }
 
@@ -205,7 +212,9 @@ fn record(state: &State, request: &Request) {
 
 fn serve(state: &State, stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-    let Ok(read_half) = stream.try_clone() else { return };
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(read_half);
     let mut writer = stream;
     let request = match http::read_request(&mut reader, &mut writer, state.config.max_body_bytes) {
@@ -217,7 +226,10 @@ fn serve(state: &State, stream: TcpStream) {
     };
     record(state, &request);
     let response = services::handle(state, &request);
-    let host = request.header("host").unwrap_or(&state.base_url["http://".len()..]).to_owned();
+    let host = request
+        .header("host")
+        .unwrap_or(&state.base_url["http://".len()..])
+        .to_owned();
     if let Err(err) = http::write_response(&mut writer, &response, &host, &state.cookie()) {
         log::debug!("cannot answer: {err}");
     }

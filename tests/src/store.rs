@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model;
+use crate::model::{self, Kind};
 
 /// One object: attribute code → stored value (ext keys as ids).
 pub(crate) type Object = BTreeMap<String, String>;
@@ -49,7 +49,13 @@ const ORGANIZATIONS: &[(&str, &str)] = &[
 /// first_name, name, org_id, email, employee_number.
 const PERSONS: &[(&str, &str, &str, &str, &str)] = &[
     ("Ada", "Admin", "1", "ada.admin@demo.example", "E000"),
-    ("Alice", "Anderson", "2", "alice.anderson@lab.example", "E001"),
+    (
+        "Alice",
+        "Anderson",
+        "2",
+        "alice.anderson@lab.example",
+        "E001",
+    ),
     ("Bob", "Brown", "2", "bob.brown@lab.example", "E002"),
     ("Carol", "Clark", "3", "carol.clark@lab.example", "E003"),
     ("Jérôme", "Müller", "5", "jerome.muller@lab.example", "E004"),
@@ -59,7 +65,10 @@ const PERSONS: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 fn object(pairs: &[(&str, &str)]) -> Object {
-    pairs.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect()
+    pairs
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+        .collect()
 }
 
 impl Store {
@@ -70,12 +79,21 @@ impl Store {
             store.create("Organization", object(&[("name", name), ("code", code)]));
         }
         for (first_name, name, org_id, email, number) in PERSONS {
-            let pairs = [("first_name", *first_name), ("name", name), ("org_id", org_id)];
+            let pairs = [
+                ("first_name", *first_name),
+                ("name", name),
+                ("org_id", org_id),
+            ];
             let mut person = object(&pairs);
             person.extend(object(&[("email", email), ("employee_number", number)]));
             store.create("Person", person);
         }
-        for login in [crate::ADMIN_USER, crate::READER_USER, crate::SYNC_USER, crate::PORTAL_USER] {
+        for login in [
+            crate::ADMIN_USER,
+            crate::READER_USER,
+            crate::SYNC_USER,
+            crate::PORTAL_USER,
+        ] {
             store.create("UserLocal", object(&[("login", login)]));
         }
         store
@@ -104,13 +122,19 @@ impl Store {
     pub fn create(&mut self, class: &str, mut values: Object) -> u64 {
         let id = self.next_id(class);
         self.next_id.insert(class.to_owned(), id + 1);
-        for attribute in model::class(class).map(|c| c.attributes).unwrap_or_default() {
+        let attributes = model::class(class)
+            .map(|c| c.attributes)
+            .unwrap_or_default();
+        for attribute in attributes.iter().filter(|a| a.is_writable()) {
             let value = values.entry(attribute.code.to_owned()).or_default();
             if value.is_empty() {
                 attribute.default.clone_into(value);
             }
         }
-        self.objects.entry(class.to_owned()).or_default().insert(id, values);
+        self.objects
+            .entry(class.to_owned())
+            .or_default()
+            .insert(id, values);
         id
     }
 
@@ -119,11 +143,39 @@ impl Store {
         self.objects.get(class)?.get(&id)
     }
 
+    /// The value of an attribute of an object, external fields computed
+    /// (empty if anything is missing).
+    pub fn value(&self, class: &str, id: u64, code: &str) -> String {
+        let attribute = model::class(class).and_then(|c| c.attribute(code));
+        if let Some(Kind::ExtField(key, remote)) = attribute.map(|a| a.kind) {
+            let key_kind = model::class(class)
+                .and_then(|c| c.attribute(key))
+                .map(|a| a.kind);
+            let Some(Kind::ExtKey(target)) = key_kind else {
+                return String::new();
+            };
+            let target_id = self.value(class, id, key).parse().unwrap_or(0);
+            return self.value(target, target_id, remote);
+        }
+        let object = self.get(class, id);
+        object
+            .and_then(|o| o.get(code))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Sets attributes of an existing object.
     pub fn update(&mut self, class: &str, id: u64, changes: &Object) {
-        let found = self.objects.get_mut(class).and_then(|objects| objects.get_mut(&id));
+        let found = self
+            .objects
+            .get_mut(class)
+            .and_then(|objects| objects.get_mut(&id));
         if let Some(object) = found {
-            object.extend(changes.iter().map(|(key, value)| (key.clone(), value.clone())));
+            object.extend(
+                changes
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.clone())),
+            );
         }
     }
 
@@ -139,10 +191,17 @@ impl Store {
             return Vec::new();
         };
         let equal = |object: &Object| {
-            let stored = object.get(attribute).map(String::as_str).unwrap_or_default();
+            let stored = object
+                .get(attribute)
+                .map(String::as_str)
+                .unwrap_or_default();
             stored.to_lowercase() == value.to_lowercase()
         };
-        objects.iter().filter(|(_, object)| equal(object)).map(|(id, _)| *id).collect()
+        objects
+            .iter()
+            .filter(|(_, object)| equal(object))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// The friendly name of an object (empty if it does not exist).
@@ -151,13 +210,18 @@ impl Store {
             return String::new();
         };
         let parts = definition.friendly_name.iter();
-        let parts: Vec<&str> = parts.map(|code| object.get(*code).map(String::as_str).unwrap_or_default()).collect();
+        let parts: Vec<&str> = parts
+            .map(|code| object.get(*code).map(String::as_str).unwrap_or_default())
+            .collect();
         parts.join(" ")
     }
 
     /// Ids of `class` in iTop's default order (by friendly name, then id).
     pub fn sorted_ids(&self, class: &str) -> Vec<u64> {
-        let ids = self.objects.get(class).map(|objects| objects.keys().copied().collect());
+        let ids = self
+            .objects
+            .get(class)
+            .map(|objects| objects.keys().copied().collect());
         let mut ids: Vec<u64> = ids.unwrap_or_default();
         ids.sort_by_cached_key(|id| (self.friendly_name(class, *id), *id));
         ids
@@ -173,10 +237,19 @@ mod tests {
         let store = Store::seeded();
         assert_eq!(store.find("Organization", "name", "lab org a"), vec![2]);
         assert_eq!(store.find("Organization", "name", "Lab Org B"), vec![3]);
-        assert_eq!(store.find("Person", "email", "alice.anderson@lab.example"), vec![2]);
+        assert_eq!(
+            store.find("Person", "email", "alice.anderson@lab.example"),
+            vec![2]
+        );
         assert_eq!(store.next_id("Person"), 9);
         assert_eq!(store.friendly_name("Person", 2), "Alice Anderson");
-        assert_eq!(store.get("Person", 2).and_then(|p| p.get("status")).map(String::as_str), Some("active"));
+        assert_eq!(
+            store
+                .get("Person", 2)
+                .and_then(|p| p.get("status"))
+                .map(String::as_str),
+            Some("active")
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::finding::Finding;
 use super::map::{Origin, Params};
-use super::text::{escape, shown_value};
+use super::text::{shown_key, shown_value};
 
 /// The text `itop params check` prints: the values iTop will read (secret
 /// values as `***`, invisible characters escaped), each with where it
@@ -31,7 +31,7 @@ pub fn render_check(params: &Params, findings: &[Finding]) -> String {
         .iter()
         .map(|(key, value)| {
             let origin = params.origin(key).map(where_from).unwrap_or_default();
-            let shown = format!("{} = {}", escape(key), shown_value(key, value));
+            let shown = format!("{} = {}", shown_key(key), shown_value(key, value));
             (shown.trim_end().to_owned(), origin)
         })
         .collect();

@@ -83,7 +83,10 @@ mod tests {
             severity: Severity::Changed,
             message: "value cut at `#`".to_owned(),
         };
-        assert_eq!(finding.to_string(), "a.params:3:14: changed: value cut at `#`");
+        assert_eq!(
+            finding.to_string(),
+            "a.params:3:14: changed: value cut at `#`"
+        );
         assert!(finding.is_change());
     }
 }

@@ -90,9 +90,8 @@ fn to_line(number: usize, pair: Pair<'_, Rule>) -> Line<'_> {
                 let trimmed = trim_range(text, range);
                 shape = Shape::Ignored { content: trimmed };
             }
-            Rule::comment => comment = Some(range.start),
-            // `line` holds only `entry`, `ignored` and `comment` pairs:
-            // `trim_char` is silent.
+            Rule::rest if !range.is_empty() => comment = Some(range.start),
+            // `line` holds only `entry`, `ignored` and `rest` pairs.
             _ => {}
         }
     }
@@ -116,7 +115,7 @@ fn to_entry(line_start: usize, pair: Pair<'_, Rule>) -> Shape {
         let span = inner.as_span();
         let range = span.start() - line_start..span.end() - line_start;
         match inner.as_rule() {
-            Rule::key => key = range,
+            Rule::key | Rule::cut_key => key = range,
             Rule::value => {
                 let untrimmed = span.as_str();
                 let kept = untrimmed.trim_end_matches(TRIM_CHARS).len();
@@ -168,7 +167,12 @@ mod tests {
         let numbers: Vec<_> = lines.iter().map(|l| (l.number, l.start, l.text)).collect();
         assert_eq!(
             numbers,
-            vec![(1, 0, "a=1\r"), (2, 5, "b=2\rc=3"), (3, 13, ""), (4, 14, "d")]
+            vec![
+                (1, 0, "a=1\r"),
+                (2, 5, "b=2\rc=3"),
+                (3, 13, ""),
+                (4, 14, "d")
+            ]
         );
     }
 
@@ -207,30 +211,5 @@ mod tests {
         let lines = scan(" \0key with space = x \t# c");
         assert_eq!(lines[0].shape, Shape::Ignored { content: 2..20 });
         assert_eq!(lines[0].comment, Some(22));
-    }
-}
-
-#[cfg(test)]
-mod timing_tmp {
-    #[test]
-    #[ignore = "tmp"]
-    fn timing() {
-        use pest::Parser;
-        let mut text = String::new();
-        let mut n = 0;
-        while text.len() < 1 << 20 {
-            text.push_str(&format!("# Nightly import of the HR export\nauth_user_{n} = svc-import\nclass_{n} = Person\n\ncomment_{n} = loaded by the nightly job # why\n"));
-            n += 1;
-        }
-        let mode = std::env::var("MODE").unwrap_or_default();
-        let mut count = 0;
-        for _ in 0..20 {
-            match mode.as_str() {
-                "pest" => count += super::derived::ParamsParser::parse(super::Rule::file, &text).unwrap().flatten().count(),
-                "scan" => count += super::scan(&text).len(),
-                _ => count += super::super::Params::parse(text.as_bytes(), std::path::Path::new("x")).len(),
-            }
-        }
-        eprintln!("{count}");
     }
 }

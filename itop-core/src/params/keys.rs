@@ -127,7 +127,9 @@ pub fn known_keys(service: Service) -> &'static [&'static str] {
 
 /// True when `service` reads `key` (patterns included).
 pub(crate) fn is_known(service: Service, key: &str) -> bool {
-    known_keys(service).iter().any(|name| matches_name(name, key))
+    known_keys(service)
+        .iter()
+        .any(|name| matches_name(name, key))
 }
 
 /// `key` against a name of [`known_keys`], which may be a pattern.
@@ -270,7 +272,10 @@ mod tests {
         let keys = known_keys(Service::Import);
         assert_eq!(suggestion("auth_login", keys), Some("auth_user"));
         assert_eq!(suggestion("Auth_Password", keys), Some("auth_pwd"));
-        assert_eq!(suggestion("reconciliation_keys", keys), Some("reconciliationkeys"));
+        assert_eq!(
+            suggestion("reconciliation_keys", keys),
+            Some("reconciliationkeys")
+        );
         assert_eq!(suggestion("clas", keys), Some("class"));
         assert_eq!(suggestion("colour", keys), None);
         assert_eq!(suggestion("dry_run", known_keys(Service::Cron)), None);

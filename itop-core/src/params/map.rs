@@ -139,6 +139,15 @@ impl Params {
         &self.files
     }
 
+    /// An empty set with room for `capacity` keys.
+    pub(crate) fn with_capacity(capacity: usize) -> Params {
+        Params {
+            entries: Vec::with_capacity(capacity),
+            index: HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default()),
+            ..Params::default()
+        }
+    }
+
     /// The entry of `key`.
     pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
         self.index.get(key).and_then(|&at| self.entries.get(at))
@@ -160,11 +169,7 @@ impl Params {
         }
         let key: Arc<str> = Arc::from(key);
         self.index.insert(Arc::clone(&key), self.entries.len());
-        self.entries.push(Entry {
-            key,
-            value,
-            origin,
-        });
+        self.entries.push(Entry { key, value, origin });
         None
     }
 
@@ -205,10 +210,15 @@ impl fmt::Debug for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for entry in &self.entries {
+            // A secret key cut before a later `=` holds part of the secret.
+            let key = match entry.key.split_once('=') {
+                Some((head, _)) if is_secret_key(head) => format!("{head}=***"),
+                _ => entry.key.to_string(),
+            };
             if is_secret_key(&entry.key) {
-                map.entry(&entry.key, &format_args!("***"));
+                map.entry(&key, &format_args!("***"));
             } else {
-                map.entry(&entry.key, &entry.value);
+                map.entry(&key, &entry.value);
             }
         }
         map.finish()
@@ -273,10 +283,11 @@ mod tests {
         params.set("auth_user", "admin");
         params.set("auth_pwd", "s3cret");
         params.set("api_token", "t0k");
+        params.set("auth_pwd=abc", "def");
         let shown = format!("{params:?}");
         assert_eq!(
             shown,
-            r#"{"auth_user": "admin", "auth_pwd": ***, "api_token": ***}"#
+            r#"{"auth_user": "admin", "auth_pwd": ***, "api_token": ***, "auth_pwd=***": ***}"#
         );
     }
 }

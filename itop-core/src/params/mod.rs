@@ -46,6 +46,9 @@ mod syntax_lint;
 mod text;
 mod writer;
 
+#[cfg(test)]
+mod tests;
+
 pub use check::render_check;
 pub use finding::{Finding, Severity};
 pub use keys::known_keys;

@@ -17,7 +17,7 @@ use super::finding::{Finding, Severity};
 use super::grammar::{Line, Shape, scan};
 use super::map::{Origin, Params};
 use super::syntax_lint::LineLint;
-use super::text::{TRIM_CHARS, column, escape};
+use super::text::{TRIM_CHARS, column, shown_key};
 
 impl Params {
     /// Reads one parameters file's bytes as iTop does; `path` is recorded
@@ -92,10 +92,11 @@ fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
         Cow::Borrowed(_) => Vec::new(),
         Cow::Owned(_) => bytes.split(|&b| b == b'\n').collect(),
     };
-    let mut params = Params::new();
+    let lines = scan(&text);
+    let mut params = Params::with_capacity(lines.len());
     params.files.push(path.to_path_buf());
     let mut undecodable = None;
-    for line in scan(&text) {
+    for line in lines {
         LineLint::run(path, &line, &mut params.findings);
         let Shape::Entry { key, value, .. } = &line.shape else {
             continue;
@@ -114,7 +115,9 @@ fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
         let key_text = line.text.get(key.clone()).unwrap_or_default();
         let value_text = line.text.get(value.clone()).unwrap_or_default().to_owned();
         if let Some(earlier) = params.insert(key_text, value_text, origin) {
-            params.findings.push(duplicate(path, &line, key_text, &earlier));
+            params
+                .findings
+                .push(duplicate(path, &line, key_text, &earlier));
         }
     }
     (params, undecodable)
@@ -143,8 +146,7 @@ fn to_error(finding: &Finding) -> ParamsError {
         path: finding.path.clone(),
         line: finding.line,
         column: finding.column,
-        message: "not UTF-8: iTop would read these bytes as they are, this tool cannot"
-            .to_owned(),
+        message: "not UTF-8: iTop would read these bytes as they are, this tool cannot".to_owned(),
     }
 }
 
@@ -161,7 +163,7 @@ fn duplicate(path: &Path, line: &Line<'_>, key: &str, earlier: &Origin) -> Findi
         severity: Severity::Warning,
         message: format!(
             "`{}` is defined again (first at line {}): iTop keeps only this later value",
-            escape(key),
+            shown_key(key),
             earlier.line
         ),
     }

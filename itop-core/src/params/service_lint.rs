@@ -9,7 +9,7 @@ use super::keys::{
     services_knowing, suggestion,
 };
 use super::map::{Entry, Params};
-use super::text::{escape, shown_value};
+use super::text::{escape, shown_key, shown_value};
 
 impl Params {
     /// Every finding about the files read: how lines are written (found
@@ -72,7 +72,10 @@ fn unknown_key(key: &str, service: Option<Service>) -> Option<String> {
         return None;
     }
     let target = service.map_or("any service".to_owned(), |s| s.script().to_owned());
-    let mut message = format!("`{}` is not a parameter of {target}: iTop ignores it", escape(key));
+    let mut message = format!(
+        "`{}` is not a parameter of {target}: iTop ignores it",
+        shown_key(key)
+    );
     if let Some(name) = suggestion(key, &candidates) {
         message.push_str(&format!("; did you mean `{name}`?"));
     } else if !knowing.is_empty() {
@@ -99,19 +102,39 @@ fn all_keys() -> Vec<&'static str> {
 /// writer's intent. Without a service, only filters that every service
 /// reading `key` applies alike are checked.
 fn value_problem(key: &str, value: &str, service: Option<Service>) -> Option<(Severity, String)> {
-    if let Some(problem) = list_problem(key, value, service) {
-        return Some(problem);
-    }
     let chosen = match service {
-        Some(service) => filter(service, key)?,
-        None => common_filter(key)?,
+        Some(service) => filter(service, key),
+        None => common_filter(key),
     };
+    if let Some(message) = chosen.and_then(|chosen| filter_problem(key, value, chosen)) {
+        return Some((Severity::Changed, message));
+    }
+    list_problem(key, value, service).or_else(|| output_problem(key, value, service))
+}
+
+/// What `chosen` does to `value` against its writer's intent.
+fn filter_problem(key: &str, value: &str, chosen: Filter) -> Option<String> {
     let message = match chosen {
         Filter::Parameter { default, flag } => parameter_problem(key, value, default, flag)?,
         Filter::Integer => integer_problem(key, value)?,
         Filter::Html => html_problem(key, value)?,
     };
-    Some((Severity::Changed, message))
+    Some(message)
+}
+
+/// `output` values the import services do not know (checked after the
+/// filters, which report a value they replace).
+fn output_problem(key: &str, value: &str, service: Option<Service>) -> Option<(Severity, String)> {
+    let imports = [Service::Import, Service::SynchroImport];
+    let reads = service.is_none_or(|s| imports.contains(&s));
+    if key != "output" || !reads || matches!(value, "summary" | "details" | "retcode") {
+        return None;
+    }
+    let message = format!(
+        "`output = {}` is not one of `summary`, `details`, `retcode`",
+        escape(value)
+    );
+    Some((Severity::Warning, message))
 }
 
 /// The filter all services reading `key` apply, when they agree.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::finding::{Finding, Severity};
 use super::grammar::{Line, Shape};
-use super::text::{column, escape, is_blank, is_secret_key, is_trim, shown_value};
+use super::text::{column, escape, is_blank, is_secret_key, is_trim, shown_key, shown_value};
 
 /// Collects the findings of one line.
 pub(crate) struct LineLint<'a> {
@@ -117,7 +117,7 @@ impl<'a> LineLint<'a> {
             format!(
                 "the key is `{}` (value `{}`): iTop takes the first word up to its last `=` \
                  as the key, so `{meant}` is not set; write `{meant} = {}={}`",
-                escape(key),
+                shown_key(key),
                 escape(value),
                 escape(rest),
                 escape(value)
@@ -137,14 +137,14 @@ impl<'a> LineLint<'a> {
                 "value cut at `#`: iTop drops everything from the first `#`, so `{}` gets \
                  `{read}`; a value cannot contain `#` in a parameters file, pass it on the \
                  command line instead",
-                escape(key)
+                shown_key(key)
             );
             self.push(hash, Severity::Changed, message);
         } else if value.is_empty() {
             let message = format!(
                 "`{}` is set to the empty string: the `#` starts a comment, it is not part \
                  of the value",
-                escape(key)
+                shown_key(key)
             );
             self.push(hash, Severity::Warning, message);
         }
@@ -160,7 +160,7 @@ impl<'a> LineLint<'a> {
                 "quotes are kept: iTop reads `{}` with its quotes, as part of the value of \
                  `{}`; remove them unless they belong to the value",
                 shown_value(key, text),
-                escape(key)
+                shown_key(key)
             );
             self.push(value.start, Severity::Warning, message);
         }
@@ -185,7 +185,10 @@ impl<'a> LineLint<'a> {
     /// own finding; TAB inside a value is fine).
     fn invisible(&mut self, range: Range<usize>, what: &str) {
         let text = self.slice(range.clone());
-        if text.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+        if text
+            .bytes()
+            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+        {
             return;
         }
         let suspicious = |(_, c): &(usize, char)| {
@@ -217,11 +220,15 @@ impl<'a> LineLint<'a> {
             // The regex failed although there is an `=`: a blank precedes it
             // inside what should have been the key.
             let blank = text.find(is_blank).unwrap_or(0);
-            let key = text.split('=').next().unwrap_or_default().trim_end_matches(is_blank);
+            let key = text
+                .split('=')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(is_blank);
             let message = format!(
                 "line ignored: the key `{}` contains a blank, so iTop reads nothing from \
                  this line; keys are one word",
-                escape(key)
+                shown_key(key)
             );
             self.push(start + blank, Severity::Changed, message);
         } else {

@@ -42,6 +42,16 @@ pub(crate) fn shown_value(key: &str, value: &str) -> String {
     }
 }
 
+/// The key as it may be shown: escaped, and for a key like `auth_pwd=abc`
+/// (a secret key cut before a later `=`, so part of the secret is in the
+/// key) only up to its first `=`, followed by `***`.
+pub(crate) fn shown_key(key: &str) -> String {
+    match key.split_once('=') {
+        Some((head, _)) if is_secret_key(head) => format!("{}=***", escape(head)),
+        _ => escape(key),
+    }
+}
+
 /// Escapes control characters, the byte order mark and Unicode blanks so
 /// that what iTop reads can be seen (`\t`, `\r`, `\u{c}`, `\u{feff}`...).
 pub(crate) fn escape(text: &str) -> String {
@@ -85,11 +95,16 @@ mod tests {
         assert!(!is_secret_key("auth_user"));
         assert_eq!(shown_value("auth_pwd", "s3cret"), "***");
         assert_eq!(shown_value("comment", "a\tb"), "a\\tb");
+        assert_eq!(shown_key("auth_pwd=abc"), "auth_pwd=***");
+        assert_eq!(shown_key("url=http://h/?a"), "url=http://h/?a");
     }
 
     #[test]
     fn escapes_invisible_characters() {
-        assert_eq!(escape("\u{feff}k\u{c}\u{a0}é\0"), "\\u{feff}k\\u{c}\\u{a0}é\\u{0}");
+        assert_eq!(
+            escape("\u{feff}k\u{c}\u{a0}é\0"),
+            "\\u{feff}k\\u{c}\\u{a0}é\\u{0}"
+        );
     }
 
     #[test]

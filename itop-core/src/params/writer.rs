@@ -26,7 +26,10 @@ pub fn check_representable(key: &str, value: &str) -> Result<(), String> {
     if key.is_empty() {
         return Err("an empty key cannot be written".to_owned());
     }
-    if let Some(c) = key.chars().find(|&c| is_blank(c) || matches!(c, '\0' | '=' | '#')) {
+    if let Some(c) = key
+        .chars()
+        .find(|&c| is_blank(c) || matches!(c, '\0' | '=' | '#'))
+    {
         return Err(format!(
             "key {key:?} contains {c:?}: iTop would not read it back as one key"
         ));
@@ -74,7 +77,7 @@ pub fn write_params_file(path: &Path, entries: &[(&str, &str)]) -> Result<(), Pa
 }
 
 /// The file's text, after checking every entry.
-fn render(path: &Path, entries: &[(&str, &str)]) -> Result<String, ParamsError> {
+pub(crate) fn render(path: &Path, entries: &[(&str, &str)]) -> Result<String, ParamsError> {
     let mut seen = HashSet::new();
     let mut text = String::new();
     for (index, &(key, value)) in entries.iter().enumerate() {
@@ -144,17 +147,27 @@ mod tests {
             ("k", "nul\0"),
         ];
         for (key, value) in refused {
-            assert!(check_representable(key, value).is_err(), "{key:?} = {value:?}");
+            assert!(
+                check_representable(key, value).is_err(),
+                "{key:?} = {value:?}"
+            );
         }
         let accepted = [("k", "a=b c"), ("k", ""), ("k", "\u{c}ff"), ("é", "\"q\"")];
         for (key, value) in accepted {
-            assert_eq!(check_representable(key, value), Ok(()), "{key:?} = {value:?}");
+            assert_eq!(
+                check_representable(key, value),
+                Ok(()),
+                "{key:?} = {value:?}"
+            );
         }
     }
 
     #[test]
     fn renders_key_blank_equals_blank_value() {
-        let text = render(Path::new("p"), &[("auth_user", "admin"), ("pwd", "a=b"), ("c", "")]);
+        let text = render(
+            Path::new("p"),
+            &[("auth_user", "admin"), ("pwd", "a=b"), ("c", "")],
+        );
         assert_eq!(text, Ok("auth_user = admin\npwd = a=b\nc =\n".to_owned()));
     }
 
@@ -164,7 +177,10 @@ mod tests {
         let err = err.err().map(|e| (e.line, e.to_string()));
         assert_eq!(
             err,
-            Some((2, "p:2:0: the value of `b` contains `#`: iTop cuts a value at `#`".into()))
+            Some((
+                2,
+                "p:2:0: the value of `b` contains `#`: iTop cuts a value at `#`".into()
+            ))
         );
         let twice = render(Path::new("p"), &[("a", "1"), ("a", "2")]).map_err(|e| e.line);
         assert_eq!(twice, Err(2));

@@ -9,9 +9,10 @@
 //!
 //! Partial failures are successes with something to report: rows not
 //! written by an import ([`ImportReport::has_issues`]), `… errors` counters
-//! of a synchronization ([`SynchroCounters::has_errors`]), a failed
-//! synchronization after a load ([`SynchroImportReport::is_complete`]), task
-//! errors of a cron run ([`CronReport::is_clean`]).
+//! of a synchronization ([`SynchroCounters::has_errors`],
+//! [`SynchroImportReport::has_issues`]), task errors of a cron run
+//! ([`CronReport::is_clean`]). A synchronization that printed `ERROR:` is a
+//! failure, in `synchro_exec.php` and after a `synchro_import.php` load alike.
 
 mod classify;
 mod counters;

@@ -86,10 +86,9 @@ pub struct SynchroImportRow {
 
 /// What `synchro_import.php` did.
 ///
-/// The load is done when this is returned. The synchronization, when it
-/// ran, gives `synchro`; when it failed (rights, chunks over HTTP…) its
-/// `ERROR:` text is in `synchro_error` and its counters are zeros: check
-/// [`SynchroImportReport::is_complete`].
+/// The load is done when this is returned, and the synchronization, when
+/// it was asked for, ran (`synchro`). A synchronization that printed
+/// `ERROR:` (rights, chunks over HTTP…) makes the call fail instead.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SynchroImportReport {
     /// The output mode asked for.
@@ -105,26 +104,15 @@ pub struct SynchroImportReport {
     pub traces: Vec<String>,
     /// The synchronization counters, when a synchronization summary came.
     pub synchro: Option<SynchroCounters>,
-    /// The synchronization's `ERROR:` text (continuation lines joined by `\n`).
-    pub synchro_error: Option<String>,
     /// Lines kept for information (`Unable to send mail: …`).
     pub notes: Vec<String>,
 }
 
 impl SynchroImportReport {
-    /// True when the load is done and the synchronization, if asked for (or
-    /// printed), ran without `ERROR:`.
-    pub fn is_complete(&self) -> bool {
-        let wanted = self.import.as_ref().is_none_or(|import| import.synchronize);
-        self.synchro_error.is_none() && (!wanted || self.synchro.is_some() || self.import.is_none())
-    }
-
-    /// True on import issues, a failed synchronization or `… errors`
-    /// counters above zero.
+    /// True on import issues (failed reconciliations, continued SQL errors)
+    /// or synchronization `… errors` counters above zero.
     pub fn has_issues(&self) -> bool {
-        self.issues > 0
-            || self.synchro_error.is_some()
-            || self.synchro.is_some_and(|counters| counters.has_errors())
+        self.issues > 0 || self.synchro.is_some_and(|counters| counters.has_errors())
     }
 }
 
@@ -147,9 +135,6 @@ impl fmt::Display for SynchroImportReport {
         }
         for row in &self.rows {
             writeln!(f, "{:>5}: {}", row.row, row.text)?;
-        }
-        if let Some(error) = &self.synchro_error {
-            writeln!(f, "synchronization failed: {error}")?;
         }
         match &self.synchro {
             Some(counters) => writeln!(f, "synchronization: {counters}"),
@@ -395,35 +380,21 @@ impl Reader<'_> {
     fn finish(self, output: OutputMode, retcode: Option<u64>) -> Result<SynchroImportReport> {
         let synchro = self.counters.finish();
         if self.counters.started() && synchro.is_none() {
-            return Err(fail(
-                self.answer,
-                Kind::Unexpected,
-                "incomplete synchronization summary",
-            ));
+            let message = "incomplete synchronization summary";
+            return Err(fail(self.answer, Kind::Unexpected, message));
         }
-        if let (Some(error), None) = (&self.error, synchro) {
-            let kind = message_kind(error)
-                .filter(|k| *k == Kind::NotAllowed)
-                .unwrap_or(Kind::Server(None));
-            return Err(fail(self.answer, kind, error.as_str()));
+        let import = self.import_part(output, retcode);
+        if let Some(error) = &self.error {
+            let loaded = import
+                .as_ref()
+                .ok()
+                .and_then(|(summary, _)| summary.as_ref());
+            return Err(self.synchro_failure(error, loaded));
         }
-        let (import, issues) = match (output, retcode) {
-            (OutputMode::Retcode, Some(count)) => (None, count),
-            (OutputMode::Retcode, None) => {
-                return Err(fail(
-                    self.answer,
-                    Kind::Unexpected,
-                    "expected the number of import issues",
-                ));
-            }
-            _ => self.import_summary()?,
-        };
+        let (import, issues) = import?;
         if import.as_ref().is_some_and(|import| import.synchronize) && synchro.is_none() {
-            return Err(fail(
-                self.answer,
-                Kind::Unexpected,
-                "synchronization summary missing",
-            ));
+            let message = "synchronization summary missing";
+            return Err(fail(self.answer, Kind::Unexpected, message));
         }
         Ok(SynchroImportReport {
             output,
@@ -432,9 +403,42 @@ impl Reader<'_> {
             rows: self.rows,
             traces: self.traces,
             synchro,
-            synchro_error: self.error,
             notes: self.notes,
         })
+    }
+
+    /// The import summary and issue count, or the `retcode` number.
+    fn import_part(
+        &self,
+        output: OutputMode,
+        retcode: Option<u64>,
+    ) -> Result<(Option<SynchroImportSummary>, u64)> {
+        match (output, retcode) {
+            (OutputMode::Retcode, Some(count)) => Ok((None, count)),
+            (OutputMode::Retcode, None) => Err(fail(
+                self.answer,
+                Kind::Unexpected,
+                "expected the number of import issues",
+            )),
+            _ => self.import_summary(),
+        }
+    }
+
+    /// A synchronization `ERROR:`: NotAllowed for the rights message, Server
+    /// otherwise; the message says what the load did.
+    fn synchro_failure(&self, error: &str, loaded: Option<&SynchroImportSummary>) -> Error {
+        let kind = match message_kind(error) {
+            Some(Kind::NotAllowed) => Kind::NotAllowed,
+            _ => Kind::Server(None),
+        };
+        let message = match loaded {
+            Some(load) => format!(
+                "load done (created {}, updated {}), synchronization failed: {error}",
+                load.created, load.updated
+            ),
+            None => format!("synchronization failed: {error}"),
+        };
+        fail(self.answer, kind, message)
     }
 
     fn import_summary(&self) -> Result<(Option<SynchroImportSummary>, u64)> {
@@ -589,8 +593,7 @@ mod tests {
         );
         assert_eq!((report.issues, import.created, import.updated), (0, 0, 3));
         assert_eq!(report.synchro, Some(clean_synchro(10, 3)));
-        assert_eq!(report.synchro_error, None);
-        assert!(report.is_complete() && !report.has_issues());
+        assert!(!report.has_issues());
     }
 
     #[test]
@@ -608,7 +611,7 @@ mod tests {
         assert_eq!(import.updated, 3);
         assert!(report.traces.is_empty());
         assert_eq!(report.synchro, Some(clean_synchro(10, 3)));
-        assert!(report.is_complete());
+        assert!(!report.has_issues());
     }
 
     #[test]
@@ -637,7 +640,6 @@ mod tests {
         assert!(!import.synchronize);
         assert_eq!((import.data_lines, import.updated), (1, 1));
         assert_eq!(report.synchro, None);
-        assert!(report.is_complete());
     }
 
     #[test]
@@ -646,36 +648,28 @@ mod tests {
             let report = report(case, OutputMode::Retcode);
             assert_eq!((report.issues, report.import.clone()), (0, None), "{case}");
             assert_eq!(report.synchro, Some(clean_synchro(10, 3)), "{case}");
-            assert!(report.is_complete(), "{case}");
+            assert!(!report.has_issues(), "{case}");
         }
     }
 
     #[test]
-    fn refused_synchronization_keeps_the_load() {
-        let report = report("http_post_reader_not_owner", OutputMode::Summary);
-        assert_eq!(report.import.as_ref().map(|import| import.updated), Some(3));
-        let error = report.synchro_error.as_deref().expect("error");
-        assert!(
-            error.starts_with("Only adminstrators or the user specified"),
-            "{error}"
+    fn refused_synchronization_is_not_allowed_and_tells_the_load() {
+        let needle = "load done (created 0, updated 3), synchronization failed: \
+                      Only adminstrators or the user specified in the data source";
+        failure(
+            "http_post_reader_not_owner",
+            OutputMode::Summary,
+            "NotAllowed",
+            needle,
         );
-        assert_eq!(report.synchro, Some(clean_synchro(10, 0)));
-        assert!(!report.is_complete() && report.has_issues());
     }
 
     #[test]
     fn chunk_child_error_keeps_its_continuation_line() {
-        let report = report(
-            "cli_max_chunk_size_syncuser_special_pwd",
-            OutputMode::Summary,
-        );
-        assert_eq!(
-            report.synchro_error.as_deref(),
-            Some(
-                "Encountered an error in an underspinned process:\n-> Access restricted or wrong credentials ('syncuser')"
-            )
-        );
-        assert!(!report.is_complete());
+        let needle = "synchronization failed: Encountered an error in an underspinned process:\n\
+                      -> Access restricted or wrong credentials ('syncuser')";
+        let case = "cli_max_chunk_size_syncuser_special_pwd";
+        failure(case, OutputMode::Summary, "Server", needle);
     }
 
     #[test]
@@ -760,13 +754,15 @@ mod tests {
 
     #[test]
     fn display_is_compact() {
-        let text = report("http_post_reader_not_owner", OutputMode::Summary).to_string();
+        let text = report("http_post_server_date_format", OutputMode::Details).to_string();
         assert_eq!(
             text,
-            "load into data source 1 (Person): 3 line(s), created 0, updated 3, issues 0\n\
-             synchronization failed: Only adminstrators or the user specified in the data source \
-             can execute this operation. Operation cancelled.\n\
-             synchronization: replicas 10 (touched 0), created 0, updated 0, reconciled 0+0, \
+            "load into data source 2 (Server): 2 line(s), created 0, updated 2, issues 0\n\
+             \x20   0: Update entry, reconciliation: '`primary_key` = 'SRV-1''\n\
+             \x20   1: Update entry, reconciliation: '`primary_key` = 'SRV-2''\n\
+             \x20   1: Wrong format for DATE column 4: '2024-12-25' does not match the expected \
+             format: 'd/m/Y' (column skipped)\n\
+             synchronization: replicas 3 (touched 2), created 0, updated 0, reconciled 0+0, \
              deleted 0, obsoleted 0, errors 0\n"
         );
     }

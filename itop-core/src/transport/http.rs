@@ -34,6 +34,25 @@ pub(crate) struct HttpSettings {
     /// Whole-call timeout; `None` = per-service defaults.
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: String,
+    /// Trusted roots in place of the bundled Mozilla roots (PEM, parsed).
+    pub(crate) ca_certs: Option<Vec<ureq::tls::Certificate<'static>>>,
+    /// Skip certificate and host name checks (loudly warned).
+    pub(crate) insecure: bool,
+    pub(crate) proxy: ProxySetting,
+}
+
+/// Which proxy the client goes through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` (and `NO_PROXY`) from the
+    /// environment; never for a loopback iTop. The default.
+    #[default]
+    FromEnvironment,
+    /// No proxy at all.
+    Direct,
+    /// This proxy, e.g. `http://proxy.example:3128` (credentials may be
+    /// given as `http://user:password@host:port`).
+    Url(String),
 }
 
 /// Per-service whole-call timeouts, used when none is configured.
@@ -52,8 +71,18 @@ pub(crate) struct HttpTransport {
 }
 
 impl HttpTransport {
-    pub(crate) fn new(settings: HttpSettings) -> HttpTransport {
+    pub(crate) fn new(settings: HttpSettings) -> Result<HttpTransport> {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(certs) = &settings.ca_certs {
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(certs));
+        }
+        if settings.insecure {
+            log::warn!("TLS certificate and host name checks are OFF for {}", settings.base_url);
+            tls = tls.disable_verification(true);
+        }
         let config = ureq::Agent::config_builder()
+            .tls_config(tls.build())
+            .proxy(proxy_for(&settings)?)
             .http_status_as_error(false)
             .max_redirects(0)
             .max_idle_connections(0)
@@ -61,10 +90,10 @@ impl HttpTransport {
             .timeout_connect(Some(settings.connect_timeout))
             .user_agent(settings.user_agent.clone())
             .build();
-        HttpTransport {
+        Ok(HttpTransport {
             agent: ureq::Agent::new_with_config(config),
             settings,
-        }
+        })
     }
 
     fn url(&self, service: Service) -> String {
@@ -162,6 +191,32 @@ impl HttpTransport {
     }
 }
 
+/// True when the URL's host is this machine.
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn proxy_for(settings: &HttpSettings) -> Result<Option<ureq::Proxy>> {
+    match &settings.proxy {
+        ProxySetting::Direct => Ok(None),
+        ProxySetting::FromEnvironment if is_loopback(&settings.base_url) => Ok(None),
+        ProxySetting::FromEnvironment => Ok(ureq::Proxy::try_from_env()),
+        ProxySetting::Url(url) => ureq::Proxy::new(url).map(Some).map_err(|_| {
+            Error::InvalidRequest {
+                field: "proxy",
+                reason: "not a proxy URL such as http://host:3128".to_owned(),
+            }
+        }),
+    }
+}
+
 fn add_credentials<'a>(
     credentials: Option<&'a Credentials>,
     channel: AuthChannel,
@@ -233,6 +288,16 @@ fn io_transport(service: Service, source: io::Error) -> Error {
 mod tests {
     use super::*;
     use crate::Secret;
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for url in ["http://127.0.0.1:8080/itop", "http://localhost", "https://[::1]:8443/", "http://127.9.9.9"] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in ["http://itop.example.com", "http://10.0.0.1:80", "https://[2001:db8::1]/"] {
+            assert!(!is_loopback(url), "{url}");
+        }
+    }
 
     #[test]
     fn basic_refuses_a_colon_in_the_password() {

@@ -25,7 +25,9 @@ fn parse_args(args: &[String]) -> Result<ServerConfig, String> {
             Some((name, value)) => (name, Some(value.to_owned())),
             None => (flag.as_str(), None),
         };
-        let value = inline.or_else(|| pairs.next().cloned()).ok_or(format!("{name} needs a value"))?;
+        let value = inline
+            .or_else(|| pairs.next().cloned())
+            .ok_or(format!("{name} needs a value"))?;
         config = match name {
             "--listen" => {
                 let addr: SocketAddr = value.parse().map_err(|_| format!("bad address {value}"))?;
@@ -35,7 +37,9 @@ fn parse_args(args: &[String]) -> Result<ServerConfig, String> {
                 config.bind(addr)
             }
             "--state" => config.state_file(Some(PathBuf::from(value))),
-            "--max-body" => config.max_body_bytes(Some(value.parse().map_err(|_| format!("bad size {value}"))?)),
+            "--max-body" => config.max_body_bytes(Some(
+                value.parse().map_err(|_| format!("bad size {value}"))?,
+            )),
             other => return Err(format!("unknown flag {other}")),
         };
     }
@@ -56,7 +60,10 @@ fn main() -> ExitCode {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "listening on {}", server.url()).and_then(|()| stdout.flush()).is_err() {
+    if writeln!(stdout, "listening on {}", server.url())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         return ExitCode::FAILURE;
     }
     drop(stdout);

@@ -55,7 +55,9 @@ pub(crate) fn parse_urlencoded(input: &[u8]) -> Vec<Field> {
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let rest = haystack.get(from..)?;
-    let found = rest.windows(needle.len()).position(|window| window == needle);
+    let found = rest
+        .windows(needle.len())
+        .position(|window| window == needle);
     found.map(|at| at + from)
 }
 
@@ -63,7 +65,9 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 fn disposition_param(headers: &str, name: &str) -> Option<String> {
     let marker = format!("{name}=\"");
     let lower = headers.to_ascii_lowercase();
-    let start = lower.find(&format!(" {marker}")).or_else(|| lower.find(&format!(";{marker}")))?;
+    let start = lower
+        .find(&format!(" {marker}"))
+        .or_else(|| lower.find(&format!(";{marker}")))?;
     let value_start = start + 1 + marker.len();
     let end = headers[value_start..].find('"')? + value_start;
     Some(headers[value_start..end].to_owned())

@@ -103,7 +103,11 @@ fn read_chunked(reader: &mut impl BufRead, limit: usize) -> io::Result<Option<Ve
 }
 
 /// Reads `length` bytes; `None` when they exceed `limit` (read anyway).
-fn read_sized(reader: &mut impl BufRead, length: usize, limit: usize) -> io::Result<Option<Vec<u8>>> {
+fn read_sized(
+    reader: &mut impl BufRead,
+    length: usize,
+    limit: usize,
+) -> io::Result<Option<Vec<u8>>> {
     if length > MAX_BODY {
         return Err(invalid("body too large"));
     }
@@ -178,7 +182,8 @@ mod tests {
         let raw = b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
         assert_eq!(parse(raw, Some(4)).0.body, b"");
         assert_eq!(parse(raw, Some(5)).0.body, b"hello");
-        let chunked = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        let chunked =
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
         assert_eq!(parse(chunked, Some(4)).0.body, b"");
     }
 }

@@ -72,9 +72,16 @@ pub(crate) fn write_response(
     cookie: &str,
 ) -> io::Result<()> {
     let version = if response.http10 { "1.0" } else { "1.1" };
-    let mut head = format!("HTTP/{version} {} {}\r\n", response.status, reason(response.status));
+    let mut head = format!(
+        "HTTP/{version} {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
     head.push_str(&format!("Host: {host}\r\n"));
-    head.push_str(&format!("Date: {}\r\n", dates::http_date(dates::unix_now())));
+    head.push_str(&format!(
+        "Date: {}\r\n",
+        dates::http_date(dates::unix_now())
+    ));
     head.push_str("Connection: close\r\nX-Powered-By: PHP/8.2.36\r\n");
     head.push_str(&format!("Set-Cookie: {cookie}; path=/\r\n"));
     for (name, value) in &response.headers {
@@ -95,7 +102,9 @@ mod tests {
 
     #[test]
     fn writes_status_headers_and_short_length() {
-        let mut response = Response::new(200).header("Content-type", "text/plain").body("0\n");
+        let mut response = Response::new(200)
+            .header("Content-type", "text/plain")
+            .body("0\n");
         response.content_length = Some(1);
         let mut out = Vec::new();
         write_response(&mut out, &response, "127.0.0.1:1", "itop-ab=cd").expect("writes");

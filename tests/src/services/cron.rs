@@ -23,7 +23,10 @@ impl Drop for Lock<'_> {
 
 fn stamp(word: &str) -> String {
     let now = dates::unix_now();
-    format!("{word}: {now} ({})", dates::format("Y-m-d H:i:s", &dates::from_unix(now)))
+    format!(
+        "{word}: {now} ({})",
+        dates::format("Y-m-d H:i:s", &dates::from_unix(now))
+    )
 }
 
 /// Answers one request.
@@ -33,10 +36,16 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
         Err(response) => return response,
     };
     if !account.is_admin() {
-        return pages::full_page(TITLE, "<p>Access restricted to administrators</p>", &ctx.base_url);
+        return pages::full_page(
+            TITLE,
+            "<p>Access restricted to administrators</p>",
+            &ctx.base_url,
+        );
     }
     if ctx.params.truthy("status_only") {
-        return Response::new(200).headers(SESSION_HEADERS).header("Content-type", "text/html; charset=UTF-8");
+        return Response::new(200)
+            .headers(SESSION_HEADERS)
+            .header("Content-type", "text/html; charset=UTF-8");
     }
     let mut lines = vec![stamp("Starting")];
     let running = &ctx.state.cron_running;
@@ -68,7 +77,12 @@ mod tests {
     #[test]
     fn replays_the_refusal_samples() {
         let server = TestServer::start(ServerConfig::default()).expect("starts");
-        for case in ["cron/http_basic_reader_not_admin", "cron/http_no_credentials", "cron/http_get_basic_status_only", "cron/http_basic_portal_user"] {
+        for case in [
+            "cron/http_basic_reader_not_admin",
+            "cron/http_no_credentials",
+            "cron/http_get_basic_status_only",
+            "cron/http_basic_portal_user",
+        ] {
             let response = replay(&server, case);
             assert_eq!(response.status_line, sample_status(case), "{case}");
             assert_eq!(response.text(), sample_body(case), "{case}");
@@ -81,13 +95,26 @@ mod tests {
         let server = TestServer::start(config).expect("starts");
         let fields = [("auth_user", ADMIN_USER), ("auth_pwd", ADMIN_PWD)];
         let first = std::thread::scope(|scope| {
-            let first = scope.spawn(|| post(&server, "/webservices/cron.php", None, &fields).text());
+            let first =
+                scope.spawn(|| post(&server, "/webservices/cron.php", None, &fields).text());
             std::thread::sleep(Duration::from_millis(200));
-            let second = get(&server, "/webservices/cron.php", Some((ADMIN_USER, ADMIN_PWD)), &[]).text();
-            assert!(second.contains("</p><p>Already running...</p><p>Exiting: "), "{second}");
+            let second = get(
+                &server,
+                "/webservices/cron.php",
+                Some((ADMIN_USER, ADMIN_PWD)),
+                &[],
+            )
+            .text();
+            assert!(
+                second.contains("</p><p>Already running...</p><p>Exiting: "),
+                "{second}"
+            );
             first.join().expect("first run")
         });
-        assert!(first.contains("<p>Starting: ") && first.contains("</p><p>Exiting: "), "{first}");
+        assert!(
+            first.contains("<p>Starting: ") && first.contains("</p><p>Exiting: "),
+            "{first}"
+        );
         assert!(!first.contains("Already running"));
     }
 }

@@ -39,7 +39,9 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
         Err(response) => return response,
     };
     if ctx.params.raw("class").is_none() {
-        let usage = USAGE_SAMPLE.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        let usage = USAGE_SAMPLE
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, body)| body);
         return pages::plain_text(usage);
     }
     let settings = match settings(ctx) {
@@ -49,15 +51,25 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
     let raw = ctx.params.body_bytes("csvdata").unwrap_or_default();
     let mut text = settings.charset.decode(raw);
     if settings.charset_name == "UTF-8" {
-        text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+        text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text);
     }
-    let rows = csv_in::parse(&text, settings.separator.as_bytes()[0], settings.qualifier.as_bytes()[0]);
+    let rows = csv_in::parse(
+        &text,
+        settings.separator.as_bytes()[0],
+        settings.qualifier.as_bytes()[0],
+    );
     if rows.is_empty() {
         return pages::plain_text("#Missing data - at least one line is expected");
     }
     let mut report = header_lines(&settings, raw.len());
     if !account.can_bulk_modify(settings.class.name) {
-        let message = format!("You are not allowed to perform a bulk update of objects of class {}", settings.class.name);
+        let message = format!(
+            "You are not allowed to perform a bulk update of objects of class {}",
+            settings.class.name
+        );
         return failure(&settings, report, &message);
     }
     run(ctx, &settings, &rows, &mut report)
@@ -77,20 +89,40 @@ fn settings(ctx: &Ctx<'_>) -> Result<Settings, Response> {
     if !["summary", "details", "retcode"].contains(&output.as_str()) {
         return one_line(&format!("Unknown output format: '{output}'"));
     }
-    let separator = params.trimmed("separator").filter(|s| !s.is_empty()).unwrap_or_else(|| ",".into());
-    let separator = if separator.eq_ignore_ascii_case("tab") { "\t".to_owned() } else { separator };
+    let separator = params
+        .trimmed("separator")
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| ",".into());
+    let separator = if separator.eq_ignore_ascii_case("tab") {
+        "\t".to_owned()
+    } else {
+        separator
+    };
     if separator.len() > 1 {
-        return one_line(&format!("Separator is limited to one character, found '{separator}'"));
+        return one_line(&format!(
+            "Separator is limited to one character, found '{separator}'"
+        ));
     }
-    let qualifier = params.trimmed("qualifier").filter(|q| !q.is_empty()).unwrap_or_else(|| "\"".into());
+    let qualifier = params
+        .trimmed("qualifier")
+        .filter(|q| !q.is_empty())
+        .unwrap_or_else(|| "\"".into());
     if qualifier.len() > 1 {
-        return one_line(&format!("Text qualifier is limited to one character, found '{qualifier}'"));
+        return one_line(&format!(
+            "Text qualifier is limited to one character, found '{qualifier}'"
+        ));
     }
-    let charset_name = params.trimmed("charset").filter(|c| !c.is_empty()).unwrap_or_else(|| "ISO-8859-1".into());
+    let charset_name = params
+        .trimmed("charset")
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "ISO-8859-1".into());
     let Some(charset) = Charset::from_name(&charset_name) else {
         return Err(pages::fatal(FATAL));
     };
-    let date_format = params.trimmed("date_format").filter(|f| !f.is_empty()).map(|f| dates::from_strftime(&f));
+    let date_format = params
+        .trimmed("date_format")
+        .filter(|f| !f.is_empty())
+        .map(|f| dates::from_strftime(&f));
     Ok(Settings {
         class,
         output,
@@ -122,7 +154,10 @@ fn header_lines(settings: &Settings, data_size: usize) -> Vec<String> {
             lines.push(format!("#Date format: '{}'", dates::date_part(format)));
         }
     }
-    lines.push(format!("#Localize: {}", if settings.localized { "yes" } else { "no" }));
+    lines.push(format!(
+        "#Localize: {}",
+        if settings.localized { "yes" } else { "no" }
+    ));
     lines.push(format!("#Data Size: {data_size}"));
     lines
 }
@@ -137,7 +172,9 @@ fn failure(settings: &Settings, mut report: Vec<String>, message: &str) -> Respo
 }
 
 fn possible_columns(class: &Class, localized: bool) -> String {
-    let names = bulk::all_columns(class).into_iter().map(|column| column.name(localized).to_lowercase());
+    let names = bulk::all_columns(class)
+        .into_iter()
+        .map(|column| column.name(localized).to_lowercase());
     names.collect::<Vec<_>>().join(", ")
 }
 
@@ -147,19 +184,32 @@ fn match_header(settings: &Settings, header: &[Cell]) -> Result<Vec<Column>, Str
         let name = cell.clone().unwrap_or_default();
         let Some(column) = bulk::match_column(settings.class, &name, settings.localized) else {
             let possible = possible_columns(settings.class, settings.localized);
-            return Err(format!("Unknown column: '{}'. Possible columns: {possible}", name.trim()));
+            return Err(format!(
+                "Unknown column: '{}'. Possible columns: {possible}",
+                name.trim()
+            ));
         };
         columns.push(column);
     }
     Ok(columns)
 }
 
-fn run(ctx: &Ctx<'_>, settings: &Settings, rows: &[Vec<Cell>], report: &mut Vec<String>) -> Response {
+fn run(
+    ctx: &Ctx<'_>,
+    settings: &Settings,
+    rows: &[Vec<Cell>],
+    report: &mut Vec<String>,
+) -> Response {
     let columns = match match_header(settings, &rows[0]) {
         Ok(columns) => columns,
         Err(message) => return failure(settings, report.clone(), &message),
     };
-    let keys = match bulk::reconciliation_keys(settings.class, &settings.keys, &columns, settings.localized) {
+    let keys = match bulk::reconciliation_keys(
+        settings.class,
+        &settings.keys,
+        &columns,
+        settings.localized,
+    ) {
         Ok(keys) => keys,
         Err(message) => return failure(settings, report.clone(), &message),
     };
@@ -174,9 +224,15 @@ fn run(ctx: &Ctx<'_>, settings: &Settings, rows: &[Vec<Cell>], report: &mut Vec<
     let data = &rows[1..];
     let results: Vec<RowResult> = if settings.simulate {
         let mut scratch = ctx.state.read(Clone::clone);
-        data.iter().map(|row| bulk::import_row(&mut scratch, &job, row)).collect()
+        data.iter()
+            .map(|row| bulk::import_row(&mut scratch, &job, row))
+            .collect()
     } else {
-        ctx.state.write(|store| data.iter().map(|row| bulk::import_row(store, &job, row)).collect())
+        ctx.state.write(|store| {
+            data.iter()
+                .map(|row| bulk::import_row(store, &job, row))
+                .collect()
+        })
     };
     // A row longer than the header breaks iTop's details table (PHP fatal
     // error after the work is done).
@@ -187,10 +243,19 @@ fn run(ctx: &Ctx<'_>, settings: &Settings, rows: &[Vec<Cell>], report: &mut Vec<
 }
 
 fn count(results: &[RowResult], outcome: Outcome) -> usize {
-    results.iter().filter(|result| result.outcome == outcome).count()
+    results
+        .iter()
+        .filter(|result| result.outcome == outcome)
+        .count()
 }
 
-fn finish(settings: &Settings, columns: &[Column], keys: &[bulk::Key], results: &[RowResult], report: &mut Vec<String>) -> Response {
+fn finish(
+    settings: &Settings,
+    columns: &[Column],
+    keys: &[bulk::Key],
+    results: &[RowResult],
+    report: &mut Vec<String>,
+) -> Response {
     let issues = count(results, Outcome::Issue);
     if settings.output == "retcode" {
         return pages::plain_text(&issues.to_string());
@@ -211,7 +276,12 @@ fn finish(settings: &Settings, columns: &[Column], keys: &[bulk::Key], results: 
     ]);
     if settings.output == "details" {
         report.push(bulk::details_header(columns));
-        report.extend(results.iter().enumerate().map(|(line, result)| details_line(settings, line, result)));
+        report.extend(
+            results
+                .iter()
+                .enumerate()
+                .map(|(line, result)| details_line(settings, line, result)),
+        );
     }
     pages::plain_text(&report.join("\n"))
 }
@@ -270,7 +340,10 @@ mod tests {
     fn second_import_reports_every_row_unchanged() {
         let server = server();
         let first = replay(&server, "import/http_post_form_details").curl_body();
-        assert!(first.contains("#Created: 2\n#Updated: 1\n#Unchanged: 0\n"), "{first}");
+        assert!(
+            first.contains("#Created: 2\n#Updated: 1\n#Unchanged: 0\n"),
+            "{first}"
+        );
         let second = replay(&server, "import/http_post_form_details").curl_body();
         assert!(second.ends_with("#Issues: 0\n#Warnings: 0\n#Created: 0\n#Updated: 0\n#Unchanged: 3\nLine;Status;Object Class;Object Id;org_id (Organization - ext key);first_name (First Name);name (Last Name);email (Email);employee_number (Employee number);function (Function)\n0;unchanged;Person;9;3;Dan;Davis;dan.davis@lab.example;E005;Engineer\n1;unchanged;Person;10;3;Eve;Evans;eve.evans@lab.example;E006;Analyst, senior\n2;unchanged;Person;2;2;Alice;Anderson;alice.anderson@lab.example;E001;Manager"), "{second}");
     }
@@ -278,12 +351,21 @@ mod tests {
     #[test]
     fn unknown_columns_and_bom_follow_the_samples_up_to_the_column_list() {
         let server = server();
-        for case in ["import/http_post_unknown_column", "import/http_bom_charset_default"] {
+        for case in [
+            "import/http_post_unknown_column",
+            "import/http_bom_charset_default",
+        ] {
             let body = replay(&server, case).curl_body();
             let sample = sample_body(case);
-            let cut = |text: &str| text.split_once("Possible columns: ").map(|(head, _)| head.to_owned());
+            let cut = |text: &str| {
+                text.split_once("Possible columns: ")
+                    .map(|(head, _)| head.to_owned())
+            };
             assert_eq!(cut(&body), cut(&sample), "{case}");
-            assert!(body.contains("Possible columns: name, status, org_id, org_id->name, org_id->code"), "{body}");
+            assert!(
+                body.contains("Possible columns: name, status, org_id, org_id->name, org_id->code"),
+                "{body}"
+            );
         }
     }
 
@@ -292,22 +374,46 @@ mod tests {
         let server = server();
         let body = "class=Person&no_localize=1&reconciliationkeys=email&output=retcode&charset=UTF-8&csvdata=first_name%2Cname%2Corg_id-%3Ename%2Cemail%0AAlice%2CAnderson%2CLab+Org+A%2Calice.anderson%40lab.example%0A";
         let auth = crate::testkit::basic(crate::ADMIN_USER, crate::ADMIN_PWD);
-        let request = format!("POST /webservices/import.php HTTP/1.1\r\nHost: h\r\nAuthorization: {auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        let request = format!(
+            "POST /webservices/import.php HTTP/1.1\r\nHost: h\r\nAuthorization: {auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
         let response = send_raw(&server, request.as_bytes());
         assert_eq!(response.header("Content-Length"), Some("1"));
         assert_eq!(response.body, b"0\n");
-        assert_eq!(response.header("Content-type"), Some("text/plain; charset=utf-8"));
+        assert_eq!(
+            response.header("Content-type"),
+            Some("text/plain; charset=utf-8")
+        );
     }
 
     #[test]
     fn latin1_default_double_encodes_utf8_input() {
         let server = server();
-        let fields = [("class", "Organization"), ("no_localize", "1"), ("csvdata", "name,code\nSoci\u{e9}t\u{e9},SOC\n")];
-        let body = crate::testkit::post(&server, "/webservices/import.php", Some((crate::ADMIN_USER, crate::ADMIN_PWD)), &fields).curl_body();
+        let fields = [
+            ("class", "Organization"),
+            ("no_localize", "1"),
+            ("csvdata", "name,code\nSoci\u{e9}t\u{e9},SOC\n"),
+        ];
+        let body = crate::testkit::post(
+            &server,
+            "/webservices/import.php",
+            Some((crate::ADMIN_USER, crate::ADMIN_PWD)),
+            &fields,
+        )
+        .curl_body();
         assert!(body.contains("#Charset Encoding:ISO-8859-1\n"), "{body}");
-        assert!(body.contains("#Reconciliation Keys: name, code\n"), "{body}");
+        assert!(
+            body.contains("#Reconciliation Keys: name, code\n"),
+            "{body}"
+        );
         let stored = server.state_for_tests(|store| store.find("Organization", "code", "SOC"));
-        let name = server.state_for_tests(|store| store.get("Organization", stored[0]).and_then(|o| o.get("name")).cloned());
+        let name = server.state_for_tests(|store| {
+            store
+                .get("Organization", stored[0])
+                .and_then(|o| o.get("name"))
+                .cloned()
+        });
         assert_eq!(name.as_deref(), Some("Soci\u{c3}\u{a9}t\u{c3}\u{a9}"));
     }
 }

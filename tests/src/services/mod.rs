@@ -61,7 +61,9 @@ fn not_found(path: &str) -> Response {
         "<!doctype html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested resource <code class=\"url\">{}</code> was not found on this server.</p></body></html>",
         crate::params::html_encode(path)
     );
-    Response::new(404).header("Content-Type", "text/html; charset=UTF-8").body(body)
+    Response::new(404)
+        .header("Content-Type", "text/html; charset=UTF-8")
+        .body(body)
 }
 
 /// Synchronization page title.
@@ -75,8 +77,12 @@ fn refusal(ctx: &Ctx<'_>, style: LoginStyle, message: &str) -> Response {
             fragment.paragraph(message);
             pages::fragment_page(&fragment)
         }
-        LoginStyle::SynchroPage => pages::full_page(SYNCHRO_TITLE, &format!("<p>{message}</p>"), &ctx.base_url),
-        LoginStyle::Prompt => unreachable!("prompt scripts answer with the login page, 401 or 302 instead"),
+        LoginStyle::SynchroPage => {
+            pages::full_page(SYNCHRO_TITLE, &format!("<p>{message}</p>"), &ctx.base_url)
+        }
+        LoginStyle::Prompt => {
+            unreachable!("prompt scripts answer with the login page, 401 or 302 instead")
+        }
     }
 }
 
@@ -87,7 +93,9 @@ pub(crate) fn logged_in(ctx: &Ctx<'_>, style: LoginStyle) -> Result<&'static Acc
         return match login {
             Login::Ok(account) => Ok(account),
             Login::Missing => Err(pages::login_page(&ctx.params, None, &ctx.base_url)),
-            Login::WrongForm(user) => Err(pages::login_page(&ctx.params, Some(&user), &ctx.base_url)),
+            Login::WrongForm(user) => {
+                Err(pages::login_page(&ctx.params, Some(&user), &ctx.base_url))
+            }
             Login::WrongBasic => Err(pages::unauthorized()),
             Login::Portal => Err(pages::portal_redirect(&ctx.base_url)),
         };
@@ -95,6 +103,8 @@ pub(crate) fn logged_in(ctx: &Ctx<'_>, style: LoginStyle) -> Result<&'static Acc
     match login {
         Login::Ok(account) => Ok(account),
         Login::Portal => Err(refusal(ctx, style, "Portal user is not allowed")),
-        Login::Missing | Login::WrongForm(_) | Login::WrongBasic => Err(refusal(ctx, style, "Invalid login")),
+        Login::Missing | Login::WrongForm(_) | Login::WrongBasic => {
+            Err(refusal(ctx, style, "Invalid login"))
+        }
     }
 }

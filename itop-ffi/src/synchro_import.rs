@@ -1,0 +1,275 @@
+//! `synchro_import.php`: `itop_synchro_import_request`,
+//! `itop_client_synchro_import_*` and `itop_synchro_import_result`.
+
+use std::ffi::c_char;
+
+use itop_core::{CsvData, SynchroImportReport, SynchroImportRequest};
+
+use crate::client::itop_client;
+use crate::counters::itop_synchro_counters;
+use crate::enums::{self, itop_synchro_row_kind};
+use crate::guard::{Failure, guard, guard_free};
+use crate::handles::{self, Buffer};
+use crate::ptr::{self, Out};
+use crate::status::itop_status;
+
+/// A load of CSV rows into one synchronization data source. Free with
+/// `itop_synchro_import_request_free`.
+#[allow(non_camel_case_types, reason = "C type name")]
+#[derive(Debug)]
+pub struct itop_synchro_import_request {
+    request: SynchroImportRequest,
+}
+
+/// What a synchro import did. Free with `itop_synchro_import_result_free`.
+#[allow(non_camel_case_types, reason = "C type name")]
+#[derive(Debug)]
+pub struct itop_synchro_import_result {
+    report: SynchroImportReport,
+}
+
+/// The verdict and counters of a synchro import.
+#[repr(C)]
+#[allow(non_camel_case_types, reason = "C type name")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct itop_synchro_import_summary {
+    /// Import issues (failed reconciliations, continued SQL errors).
+    pub issues: u64,
+    /// False in `RETCODE` mode: the next three fields are then 0.
+    pub has_import: bool,
+    /// Data rows read.
+    pub data_lines: u64,
+    /// Replicas created before the synchronization.
+    pub created: u64,
+    /// Replicas updated before the synchronization.
+    pub updated: u64,
+    /// True when a synchronization summary came: see
+    /// `itop_synchro_import_result_synchro_counters`.
+    pub has_synchro: bool,
+    /// True when the load is done and the synchronization, if any, ran
+    /// without `ERROR:`.
+    pub complete: bool,
+    /// True on import issues, a failed synchronization or error counters.
+    pub has_issues: bool,
+}
+
+/// One row line of the import phase.
+#[repr(C)]
+#[allow(non_camel_case_types, reason = "C type name")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct itop_synchro_import_row {
+    /// The data row, 0-based.
+    pub row: u64,
+    /// What the line says.
+    pub kind: itop_synchro_row_kind,
+}
+
+fn set(
+    request: *mut itop_synchro_import_request,
+    step: impl FnOnce(SynchroImportRequest) -> Result<SynchroImportRequest, Failure>,
+) -> itop_status {
+    handles::change(request, "request", |r| {
+        r.request = step(r.request.clone())?;
+        Ok(())
+    })
+}
+
+/// Makes a load into data source `data_source_id` in `*request_out`,
+/// synchronized right after, `;` as separator, UTF-8, `SUMMARY` output.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_new(data_source_id: u32, request_out: *mut *mut itop_synchro_import_request) -> itop_status {
+    guard(|| {
+        let out = Out::new(request_out, "request_out")?;
+        ptr::write_box(out, itop_synchro_import_request { request: SynchroImportRequest::new(data_source_id) });
+        Ok(())
+    })
+}
+
+/// Frees a synchro import request. NULL does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_free(request: *mut itop_synchro_import_request) {
+    guard_free(|| ptr::free_box(request));
+}
+
+/// Synchronize right after the load. On by default.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_synchronize(request: *mut itop_synchro_import_request, synchronize: bool) -> itop_status {
+    set(request, |r| Ok(r.synchronize(synchronize)))
+}
+
+/// The report's detail: one of `ITOP_OUTPUT_MODE_*` (`SUMMARY` by default).
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_output(request: *mut itop_synchro_import_request, mode: u32) -> itop_status {
+    set(request, |r| Ok(r.output(enums::output_mode(mode)?)))
+}
+
+/// The CSV separator, `;` by default (`'\t'` for TAB).
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_separator(request: *mut itop_synchro_import_request, separator: c_char) -> itop_status {
+    set(request, |r| Ok(r.separator(enums::ascii(separator, "separator")?)))
+}
+
+/// The input encoding, `UTF-8` by default.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_charset(request: *mut itop_synchro_import_request, charset: *const c_char) -> itop_status {
+    set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
+}
+
+/// Roll everything back at the end. Off by default.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_simulate(request: *mut itop_synchro_import_request, simulate: bool) -> itop_status {
+    set(request, |r| Ok(r.simulate(simulate)))
+}
+
+/// On a row's SQL error, report it and go on. Off by default.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_no_stop_on_import_error(request: *mut itop_synchro_import_request, on: bool) -> itop_status {
+    set(request, |r| Ok(r.no_stop_on_import_error(on)))
+}
+
+/// A comment echoed in the report. None by default.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_request_comment(request: *mut itop_synchro_import_request, comment: *const c_char) -> itop_status {
+    set(request, |r| Ok(r.comment(ptr::as_str(comment, "comment")?)))
+}
+
+fn run(
+    client: *const itop_client,
+    request: *const itop_synchro_import_request,
+    result_out: *mut *mut itop_synchro_import_result,
+    csv: impl FnOnce() -> Result<CsvData, Failure>,
+) -> itop_status {
+    guard(|| {
+        let client = ptr::as_ref(client, "client")?;
+        let request = ptr::as_ref(request, "request")?;
+        let out = Out::new(result_out, "result_out")?;
+        let report = client.client.synchro_import(&request.request, csv()?)?;
+        ptr::write_box(out, itop_synchro_import_result { report });
+        Ok(())
+    })
+}
+
+/// Loads the CSV file at `csv_path` (a UTF-8 BOM removed) into the data
+/// source, and puts the report in `*result_out`. A failed
+/// synchronization after a good load is not a failure: check `complete`.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_client_synchro_import_file(
+    client: *const itop_client,
+    request: *const itop_synchro_import_request,
+    csv_path: *const c_char,
+    result_out: *mut *mut itop_synchro_import_result,
+) -> itop_status {
+    run(client, request, result_out, || Ok(CsvData::path(ptr::as_str(csv_path, "csv_path")?)))
+}
+
+/// As `itop_client_synchro_import_file`, with `len` bytes at `data`.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_client_synchro_import_bytes(
+    client: *const itop_client,
+    request: *const itop_synchro_import_request,
+    data: *const u8,
+    len: usize,
+    result_out: *mut *mut itop_synchro_import_result,
+) -> itop_status {
+    run(client, request, result_out, || Ok(CsvData::bytes(ptr::as_bytes(data, len, "data")?)))
+}
+
+/// Frees a synchro import result. NULL does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_free(result: *mut itop_synchro_import_result) {
+    guard_free(|| ptr::free_box(result));
+}
+
+/// Fills `*summary_out` with the verdict and import counters.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_summary(
+    result: *const itop_synchro_import_result,
+    summary_out: *mut itop_synchro_import_summary,
+) -> itop_status {
+    handles::get(result, "result", summary_out, |r| {
+        let report = &r.report;
+        let mut out = itop_synchro_import_summary {
+            issues: report.issues,
+            has_synchro: report.synchro.is_some(),
+            complete: report.is_complete(),
+            has_issues: report.has_issues(),
+            ..itop_synchro_import_summary::default()
+        };
+        if let Some(import) = &report.import {
+            (out.has_import, out.data_lines) = (true, import.data_lines);
+            (out.created, out.updated) = (import.created, import.updated);
+        }
+        Ok(out)
+    })
+}
+
+/// Fills `*counters_out` with the synchronization counters;
+/// `ITOP_STATUS_NOT_FOUND` when no synchronization summary came.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_synchro_counters(
+    result: *const itop_synchro_import_result,
+    counters_out: *mut itop_synchro_counters,
+) -> itop_status {
+    handles::get(result, "result", counters_out, |r| {
+        let counters = r.report.synchro.as_ref();
+        counters.map(Into::into).ok_or_else(|| Failure::not_found("no synchronization summary"))
+    })
+}
+
+/// Copies the synchronization's `ERROR:` text (empty when none).
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_synchro_error(
+    result: *const itop_synchro_import_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        Ok(r.report.synchro_error.clone().unwrap_or_default())
+    })
+}
+
+/// Stores the number of row lines of the import phase.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_row_count(result: *const itop_synchro_import_result, count_out: *mut usize) -> itop_status {
+    handles::get(result, "result", count_out, |r| Ok(r.report.rows.len()))
+}
+
+/// Fills `*row_out` with row line `index`; `NOT_FOUND` past the end.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_row(
+    result: *const itop_synchro_import_result,
+    index: usize,
+    row_out: *mut itop_synchro_import_row,
+) -> itop_status {
+    handles::get(result, "result", row_out, |r| {
+        let row = handles::item(&r.report.rows, index, "row")?;
+        Ok(itop_synchro_import_row { row: row.row, kind: enums::synchro_row_kind(row.kind) })
+    })
+}
+
+/// Copies the text of row line `index` (after `<row>: `).
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_row_text(
+    result: *const itop_synchro_import_result,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        Ok(handles::item(&r.report.rows, index, "row")?.text.clone())
+    })
+}
+
+/// Copies the report as text for people.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_text(result: *const itop_synchro_import_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| Ok(r.report.to_string()))
+}
+
+/// Copies the whole report as JSON.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_synchro_import_result_json(result: *const itop_synchro_import_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| handles::json(&r.report))
+}
