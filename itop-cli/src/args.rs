@@ -39,15 +39,30 @@ pub struct Global {
     pub allow_password_on_argv: bool,
 
     /// Parameters file(s) in iTop's format, comma-separated; later files win
-    #[arg(long = "param-file", alias = "param_file", global = true, value_name = "FILE[,FILE]")]
+    #[arg(
+        long = "param-file",
+        alias = "param_file",
+        global = true,
+        value_name = "FILE[,FILE]"
+    )]
     pub param_file: Option<String>,
 
     /// Login; or $ITOP_USER, or auth_user in a parameters file
-    #[arg(long = "user", alias = "auth_user", global = true, value_name = "LOGIN")]
+    #[arg(
+        long = "user",
+        alias = "auth_user",
+        global = true,
+        value_name = "LOGIN"
+    )]
     pub user: Option<String>,
 
     /// Password (visible to other local users: prefer $ITOP_PWD or a parameters file)
-    #[arg(long = "password", alias = "auth_pwd", global = true, value_name = "PASSWORD")]
+    #[arg(
+        long = "password",
+        alias = "auth_pwd",
+        global = true,
+        value_name = "PASSWORD"
+    )]
     pub password: Option<String>,
 
     /// Send credentials as HTTP Basic instead of form fields
@@ -121,7 +136,12 @@ pub struct CronArgs {
 #[derive(Debug, Args)]
 pub struct SynchroExecArgs {
     /// Data source ids, comma-separated, processed in order
-    #[arg(long = "data-sources", alias = "data_sources", value_delimiter = ',', value_name = "ID,ID")]
+    #[arg(
+        long = "data-sources",
+        alias = "data_sources",
+        value_delimiter = ',',
+        value_name = "ID,ID"
+    )]
     pub data_sources: Vec<u32>,
     /// Compute the report, then roll back
     #[arg(long)]
@@ -188,7 +208,11 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub csv: CsvArgs,
     /// Columns identifying existing objects, comma-separated
-    #[arg(long = "reconciliation-keys", alias = "reconciliationkeys", value_name = "COL,COL")]
+    #[arg(
+        long = "reconciliation-keys",
+        alias = "reconciliationkeys",
+        value_name = "COL,COL"
+    )]
     pub reconciliation_keys: Option<String>,
     /// Headers and values are labels in the user's language (no_localize=0)
     #[arg(long)]

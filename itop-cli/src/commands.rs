@@ -11,8 +11,10 @@ use itop_core::{
 };
 
 use crate::{
-    args::{CronArgs, CsvArgs, ExportArgs, Format, ImportArgs, Output, SynchroExecArgs,
-        SynchroImportArgs},
+    args::{
+        CronArgs, CsvArgs, ExportArgs, Format, ImportArgs, Output, SynchroExecArgs,
+        SynchroImportArgs,
+    },
     report::Outcome,
     setup::{BoxError, Setup, UsageError, pick, pick_flag},
 };
@@ -28,7 +30,9 @@ fn one_char(name: &str, value: &str) -> Result<char, BoxError> {
     let mut chars = value.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) => Ok(c),
-        _ => Err(usage(format!("--{name} takes one character or \"tab\", not {value:?}"))),
+        _ => Err(usage(format!(
+            "--{name} takes one character or \"tab\", not {value:?}"
+        ))),
     }
 }
 
@@ -43,7 +47,9 @@ fn output_mode(flag: Option<Output>, params: &Params) -> Result<OutputMode, BoxE
         "summary" => Ok(OutputMode::Summary),
         "details" => Ok(OutputMode::Details),
         "retcode" => Ok(OutputMode::Retcode),
-        other => Err(usage(format!("output {other:?} is not summary, details or retcode"))),
+        other => Err(usage(format!(
+            "output {other:?} is not summary, details or retcode"
+        ))),
     }
 }
 
@@ -129,7 +135,9 @@ pub fn synchro_import(setup: &Setup, args: &SynchroImportArgs) -> Result<Outcome
         request = request.max_chunk_size(size);
     }
     let data = csv_data(&args.csv, params)?;
-    Ok(Outcome::synchro_import(setup.client.synchro_import(&request, data)?))
+    Ok(Outcome::synchro_import(
+        setup.client.synchro_import(&request, data)?,
+    ))
 }
 
 pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
@@ -140,7 +148,11 @@ pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
         .output(output_mode(args.csv.output, params)?)
         .simulate(pick_flag(args.csv.simulate, params, "simulate"))
         .localize(args.localize);
-    if let Some(keys) = pick(args.reconciliation_keys.as_deref(), params, "reconciliationkeys") {
+    if let Some(keys) = pick(
+        args.reconciliation_keys.as_deref(),
+        params,
+        "reconciliationkeys",
+    ) {
         request = request.reconciliation_keys(keys.split(',').map(str::trim));
     }
     if let Some(sep) = pick(args.csv.separator.as_deref(), params, "separator") {
@@ -174,12 +186,19 @@ fn export_format(format: Format) -> ExportFormat {
 }
 
 fn export_request(args: &ExportArgs, params: &Params) -> Result<ExportRequest, BoxError> {
-    let query = match (pick(args.expression.as_deref(), params, "expression"), &args.query) {
+    let query = match (
+        pick(args.expression.as_deref(), params, "expression"),
+        &args.query,
+    ) {
         (_, Some(id)) => ExportQuery::Phrasebook(id.clone()),
         (Some(oql), None) => ExportQuery::Expression(oql),
         (None, None) => match params.get("query") {
             Some(id) => ExportQuery::Phrasebook(id.to_owned()),
-            None => return Err(usage("nothing to export: give --expression OQL or --query ID")),
+            None => {
+                return Err(usage(
+                    "nothing to export: give --expression OQL or --query ID",
+                ));
+            }
         },
     };
     let mut request = ExportRequest::new(query)

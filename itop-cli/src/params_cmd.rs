@@ -34,7 +34,10 @@ fn service(name: &str) -> Result<Service, BoxError> {
 }
 
 pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxError> {
-    let ParamsCommand::Check { files, service: name } = command;
+    let ParamsCommand::Check {
+        files,
+        service: name,
+    } = command;
     let service = name.as_deref().map(service).transpose()?;
     let params = Params::load(files)?;
     let findings = params.lint(service);
@@ -51,7 +54,11 @@ pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxErro
     let values: Vec<_> = params
         .iter()
         .map(|(key, value)| {
-            let shown = if itop_core::params::is_secret_key(key) { "***" } else { value };
+            let shown = if itop_core::params::is_secret_key(key) {
+                "***"
+            } else {
+                value
+            };
             json!({"key": key, "value": shown})
         })
         .collect();

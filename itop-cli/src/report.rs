@@ -40,23 +40,39 @@ impl Outcome {
 
     pub fn cron(report: CronReport) -> Outcome {
         let in_error = !report.errors.is_empty();
-        Outcome::new(report.to_string(), json!({"ok": true, "cron": report}), in_error)
+        Outcome::new(
+            report.to_string(),
+            json!({"ok": true, "cron": report}),
+            in_error,
+        )
     }
 
     pub fn synchro_exec(report: SynchroExecReport) -> Outcome {
         let in_error = report.has_errors();
-        Outcome::new(report.to_string(), json!({"ok": true, "synchro_exec": report}), in_error)
+        Outcome::new(
+            report.to_string(),
+            json!({"ok": true, "synchro_exec": report}),
+            in_error,
+        )
     }
 
     pub fn synchro_import(report: SynchroImportReport) -> Outcome {
         let synchro_errors = report.synchro.as_ref().is_some_and(|s| s.has_errors());
         let in_error = report.has_issues() || synchro_errors;
-        Outcome::new(report.to_string(), json!({"ok": true, "synchro_import": report}), in_error)
+        Outcome::new(
+            report.to_string(),
+            json!({"ok": true, "synchro_import": report}),
+            in_error,
+        )
     }
 
     pub fn import(report: ImportReport) -> Outcome {
         let in_error = report.has_issues();
-        Outcome::new(report.to_string(), json!({"ok": true, "import": report}), in_error)
+        Outcome::new(
+            report.to_string(),
+            json!({"ok": true, "import": report}),
+            in_error,
+        )
     }
 
     pub fn export(outcome: ExportOutcome, path: Option<&Path>) -> Outcome {
@@ -86,7 +102,10 @@ impl Outcome {
             self.human
         };
         let mut stdout = io::stdout().lock();
-        if let Err(err) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if let Err(err) = stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
             if err.kind() != io::ErrorKind::BrokenPipe {
                 eprintln!("error: writing the report: {err}");
                 return ExitCode::from(1);
@@ -141,7 +160,11 @@ fn excerpt(raw: &str) -> String {
     while !raw.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}\n[... {} more bytes; --json shows them all]", &raw[..end], raw.len() - end)
+    format!(
+        "{}\n[... {} more bytes; --json shows them all]",
+        &raw[..end],
+        raw.len() - end
+    )
 }
 
 /// Prints an error on stderr (and as JSON on stdout with `--json`); gives

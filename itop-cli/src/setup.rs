@@ -71,7 +71,10 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
 }
 
 /// TLS and proxy options of the HTTP transport.
-fn http_options(mut builder: itop_core::ClientBuilder, global: &Global) -> itop_core::ClientBuilder {
+fn http_options(
+    mut builder: itop_core::ClientBuilder,
+    global: &Global,
+) -> itop_core::ClientBuilder {
     if let Some(bundle) = &global.ca_bundle {
         builder = builder.ca_bundle(bundle);
     }
@@ -137,7 +140,8 @@ fn credentials(global: &Global, params: &Params) -> Result<Credentials, BoxError
 
 /// A value from the command line, else from the parameters files.
 pub fn pick(flag: Option<&str>, params: &Params, key: &str) -> Option<String> {
-    flag.map(str::to_owned).or_else(|| params.get(key).map(str::to_owned))
+    flag.map(str::to_owned)
+        .or_else(|| params.get(key).map(str::to_owned))
 }
 
 /// A flag set on the command line, or set to exactly `1` in the files (as

@@ -19,10 +19,17 @@ struct Target {
 
 fn target() -> Target {
     let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-    if let (Some(url), Some(user), Some(pwd)) =
-        (env("ITOP_TEST_URL"), env("ITOP_TEST_USER"), env("ITOP_TEST_PWD"))
-    {
-        return Target { url, user, pwd, _server: None };
+    if let (Some(url), Some(user), Some(pwd)) = (
+        env("ITOP_TEST_URL"),
+        env("ITOP_TEST_USER"),
+        env("ITOP_TEST_PWD"),
+    ) {
+        return Target {
+            url,
+            user,
+            pwd,
+            _server: None,
+        };
     }
     let server = TestServer::start(ServerConfig::default()).expect("loopback iTop");
     Target {
@@ -45,7 +52,11 @@ fn itop(target: &Target, args: &[&str]) -> Command {
 }
 
 fn run(mut command: Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = command.output().expect("run itop");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("run itop");
     (
         status.code().unwrap_or(-1),
         String::from_utf8_lossy(&stdout).into_owned(),
@@ -57,7 +68,10 @@ fn write_params(dir: &Path, target: &Target) -> String {
     let path = dir.join("creds.params");
     std::fs::write(
         &path,
-        format!("# test credentials\nauth_user = {}\nauth_pwd = {}\n", target.user, target.pwd),
+        format!(
+            "# test credentials\nauth_user = {}\nauth_pwd = {}\n",
+            target.user, target.pwd
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -78,10 +92,15 @@ fn org_and_people(dir: &Path, tag: &str) -> (String, String) {
     let people = dir.join("people.csv");
     let mut csv = String::from("first_name,name,org_id->name,email\n");
     for i in 0..3 {
-        csv.push_str(&format!("Anaïs{i},Lefèvre,\"Org {tag}\",a{i}.{tag}@cli.example\n"));
+        csv.push_str(&format!(
+            "Anaïs{i},Lefèvre,\"Org {tag}\",a{i}.{tag}@cli.example\n"
+        ));
     }
     std::fs::write(&people, csv).unwrap();
-    (orgs.to_string_lossy().into_owned(), people.to_string_lossy().into_owned())
+    (
+        orgs.to_string_lossy().into_owned(),
+        people.to_string_lossy().into_owned(),
+    )
 }
 
 #[test]
@@ -92,13 +111,32 @@ fn import_with_a_param_file_then_again_reports_unchanged() {
     let tag = tag();
     let (orgs, people) = org_and_people(dir.path(), &tag);
 
-    let (code, out, err) = run(itop(&target, &[
-        "--param-file", &params, "import", "--class", "Organization", "--csv", &orgs,
-    ]));
+    let (code, out, err) = run(itop(
+        &target,
+        &[
+            "--param-file",
+            &params,
+            "import",
+            "--class",
+            "Organization",
+            "--csv",
+            &orgs,
+        ],
+    ));
     assert_eq!(code, 0, "{out}{err}");
 
-    let args = ["--param-file", &params, "--json", "import", "--class", "Person", "--csv", &people,
-        "--reconciliation-keys", "email"];
+    let args = [
+        "--param-file",
+        &params,
+        "--json",
+        "import",
+        "--class",
+        "Person",
+        "--csv",
+        &people,
+        "--reconciliation-keys",
+        "email",
+    ];
     let (code, out, err) = run(itop(&target, &args));
     assert_eq!(code, 0, "{out}{err}");
     let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
@@ -121,9 +159,16 @@ fn itop_spellings_of_the_options_are_accepted() {
     let (orgs, _) = org_and_people(dir.path(), &tag);
     let param_file = format!("--param_file={params}");
     let csvfile = format!("--csvfile={orgs}");
-    let (code, out, err) = run(itop(&target, &[
-        &param_file, "import", "--class=Organization", &csvfile, "--reconciliationkeys=name",
-    ]));
+    let (code, out, err) = run(itop(
+        &target,
+        &[
+            &param_file,
+            "import",
+            "--class=Organization",
+            &csvfile,
+            "--reconciliationkeys=name",
+        ],
+    ));
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("created 1"), "{out}");
 }
@@ -133,17 +178,33 @@ fn wrong_password_exits_3_and_never_0() {
     let target = target();
     let dir = tempfile::tempdir().unwrap();
     let (orgs, _) = org_and_people(dir.path(), &tag());
-    let mut command = itop(&target, &["import", "--class", "Organization", "--csv", &orgs]);
-    command.env("ITOP_USER", &target.user).env("ITOP_PWD", "Wr0ng-pass");
+    let mut command = itop(
+        &target,
+        &["import", "--class", "Organization", "--csv", &orgs],
+    );
+    command
+        .env("ITOP_USER", &target.user)
+        .env("ITOP_PWD", "Wr0ng-pass");
     let (code, out, err) = run(command);
     assert_eq!(code, 3, "{out}{err}");
     assert!(err.contains("authentication failed"), "{err}");
     assert!(!err.contains("Wr0ng-pass") && !out.contains("Wr0ng-pass"));
 
-    for sub in [vec!["cron"], vec!["synchro-exec", "--data-sources", "1"],
-        vec!["export", "--expression", "SELECT Person", "--fields", "name"]] {
+    for sub in [
+        vec!["cron"],
+        vec!["synchro-exec", "--data-sources", "1"],
+        vec![
+            "export",
+            "--expression",
+            "SELECT Person",
+            "--fields",
+            "name",
+        ],
+    ] {
         let mut command = itop(&target, &sub);
-        command.env("ITOP_USER", &target.user).env("ITOP_PWD", "Wr0ng-pass");
+        command
+            .env("ITOP_USER", &target.user)
+            .env("ITOP_PWD", "Wr0ng-pass");
         let (code, out, err) = run(command);
         assert_eq!(code, 3, "{sub:?}: {out}{err}");
     }
@@ -152,15 +213,26 @@ fn wrong_password_exits_3_and_never_0() {
 #[test]
 fn unknown_class_exits_5_with_itops_message() {
     let target = target();
-    let mut command = itop(&target, &["--json", "import", "--class", "NoSuchClass", "--csv", "-"]);
-    command.env("ITOP_USER", &target.user).env("ITOP_PWD", &target.pwd);
+    let mut command = itop(
+        &target,
+        &["--json", "import", "--class", "NoSuchClass", "--csv", "-"],
+    );
+    command
+        .env("ITOP_USER", &target.user)
+        .env("ITOP_PWD", &target.pwd);
     command.stdin(std::process::Stdio::null());
     let (code, out, err) = run(command);
     assert_eq!(code, 5, "{out}{err}");
     let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
     assert_eq!(json["ok"], false);
     assert_eq!(json["error"]["kind"], "bad_request");
-    assert!(json["error"]["raw"].as_str().unwrap().contains("NoSuchClass"), "{json}");
+    assert!(
+        json["error"]["raw"]
+            .as_str()
+            .unwrap()
+            .contains("NoSuchClass"),
+        "{json}"
+    );
 }
 
 #[test]
@@ -168,12 +240,26 @@ fn rows_in_error_exit_6() {
     let target = target();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("bad.csv");
-    std::fs::write(&csv, "first_name,name,org_id->name,email\nA,B,No Such Org Here,x@y.example\n")
-        .unwrap();
-    let mut command = itop(&target, &[
-        "import", "--class", "Person", "--csv", csv.to_str().unwrap(), "--reconciliation-keys", "email",
-    ]);
-    command.env("ITOP_USER", &target.user).env("ITOP_PWD", &target.pwd);
+    std::fs::write(
+        &csv,
+        "first_name,name,org_id->name,email\nA,B,No Such Org Here,x@y.example\n",
+    )
+    .unwrap();
+    let mut command = itop(
+        &target,
+        &[
+            "import",
+            "--class",
+            "Person",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--reconciliation-keys",
+            "email",
+        ],
+    );
+    command
+        .env("ITOP_USER", &target.user)
+        .env("ITOP_PWD", &target.pwd);
     let (code, out, err) = run(command);
     assert_eq!(code, 6, "{out}{err}");
     assert!(out.contains("issues 1"), "{out}");
@@ -182,9 +268,18 @@ fn rows_in_error_exit_6() {
 #[test]
 fn a_password_on_the_command_line_is_warned_about() {
     let target = target();
-    let (code, out, err) = run(itop(&target, &[
-        "--user", &target.user, "--password", &target.pwd, "synchro-exec", "--data-sources", "1",
-    ]));
+    let (code, out, err) = run(itop(
+        &target,
+        &[
+            "--user",
+            &target.user,
+            "--password",
+            &target.pwd,
+            "synchro-exec",
+            "--data-sources",
+            "1",
+        ],
+    ));
     assert!(err.contains("warning: --password"), "{err}");
     assert!(code == 0 || code == 6, "{out}{err}");
 }
@@ -200,10 +295,19 @@ fn missing_credentials_are_a_usage_error() {
 #[test]
 fn export_to_stdout_is_the_csv() {
     let target = target();
-    let mut command = itop(&target, &[
-        "export", "--expression", "SELECT Organization", "--fields", "name,code",
-    ]);
-    command.env("ITOP_USER", &target.user).env("ITOP_PWD", &target.pwd);
+    let mut command = itop(
+        &target,
+        &[
+            "export",
+            "--expression",
+            "SELECT Organization",
+            "--fields",
+            "name,code",
+        ],
+    );
+    command
+        .env("ITOP_USER", &target.user)
+        .env("ITOP_PWD", &target.pwd);
     let (code, out, err) = run(command);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("\"name\",\"code\"\n"), "{out}");
@@ -211,39 +315,77 @@ fn export_to_stdout_is_the_csv() {
 
 /// The fake iTop root of the PHP stand-ins, copied to a private folder.
 fn standin_root() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
-    let php = Command::new("php").arg("-v").output().is_ok_and(|o| o.status.success());
+    let php = Command::new("php")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !php {
-        assert!(std::env::var("ITOP_REQUIRE_PHP").as_deref() != Ok("1"), "php is required");
+        assert!(
+            std::env::var("ITOP_REQUIRE_PHP").as_deref() != Ok("1"),
+            "php is required"
+        );
         eprintln!("skipped: php not found");
         return None;
     }
     let dir = tempfile::tempdir().unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/php/itop");
-    assert!(Command::new("cp").arg("-r").arg(&source).arg(dir.path()).status().unwrap().success());
+    assert!(
+        Command::new("cp")
+            .arg("-r")
+            .arg(&source)
+            .arg(dir.path())
+            .status()
+            .unwrap()
+            .success()
+    );
     let root = dir.path().join("itop");
     Some((dir, root))
 }
 
 #[test]
 fn itop_root_runs_the_services_through_php() {
-    let Some((dir, root)) = standin_root() else { return };
+    let Some((dir, root)) = standin_root() else {
+        return;
+    };
     let params = dir.path().join("creds.params");
     std::fs::write(&params, "auth_user = admin\nauth_pwd = Adm1n-secret\n").unwrap();
     std::fs::set_permissions(&params, std::fs::Permissions::from_mode(0o600)).unwrap();
     let (orgs, _) = org_and_people(dir.path(), &tag());
     let mut command = Command::new(env!("CARGO_BIN_EXE_itop"));
-    command.env_remove("ITOP_URL").env_remove("ITOP_USER").env_remove("ITOP_PWD").args([
-        "--itop-root", root.to_str().unwrap(), "--param-file", params.to_str().unwrap(),
-        "import", "--class", "Organization", "--csv", &orgs,
-    ]);
+    command
+        .env_remove("ITOP_URL")
+        .env_remove("ITOP_USER")
+        .env_remove("ITOP_PWD")
+        .args([
+            "--itop-root",
+            root.to_str().unwrap(),
+            "--param-file",
+            params.to_str().unwrap(),
+            "import",
+            "--class",
+            "Organization",
+            "--csv",
+            &orgs,
+        ]);
     let (code, out, err) = run(command);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("created 1"), "{out}");
 
     let mut command = Command::new(env!("CARGO_BIN_EXE_itop"));
-    command.env_remove("ITOP_URL").env("ITOP_USER", "admin").env("ITOP_PWD", "bad").args([
-        "--itop-root", root.to_str().unwrap(), "synchro-exec", "--data-sources", "1",
-    ]);
+    command
+        .env_remove("ITOP_URL")
+        .env("ITOP_USER", "admin")
+        .env("ITOP_PWD", "bad")
+        .args([
+            "--itop-root",
+            root.to_str().unwrap(),
+            "synchro-exec",
+            "--data-sources",
+            "1",
+        ]);
     let (code, out, err) = run(command);
-    assert_eq!(code, 3, "synchro_exec exits 0 on a wrong password; we must not: {out}{err}");
+    assert_eq!(
+        code, 3,
+        "synchro_exec exits 0 on a wrong password; we must not: {out}{err}"
+    );
 }

@@ -15,7 +15,12 @@ pub(crate) struct BomSkipper<'a> {
 
 impl<'a> BomSkipper<'a> {
     pub(crate) fn new(inner: &'a mut dyn Write) -> BomSkipper<'a> {
-        BomSkipper { inner, held: Vec::new(), decided: false, skipped: 0 }
+        BomSkipper {
+            inner,
+            held: Vec::new(),
+            decided: false,
+            skipped: 0,
+        }
     }
 
     /// How many bytes were dropped (0 or 3).

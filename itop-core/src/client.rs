@@ -175,7 +175,9 @@ impl ClientBuilder {
             transport,
             credentials: self.credentials,
         };
-        Ok(Client { inner: Arc::new(inner) })
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
     }
 
     fn http_transport(&self) -> Result<HttpTransport> {
@@ -224,7 +226,9 @@ fn check_url(url: Option<&str>) -> Result<String> {
         field: "url",
         reason: reason.to_owned(),
     };
-    let url = url.ok_or_else(|| invalid("the iTop URL is required"))?.trim();
+    let url = url
+        .ok_or_else(|| invalid("the iTop URL is required"))?
+        .trim();
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
@@ -234,7 +238,9 @@ fn check_url(url: Option<&str>) -> Result<String> {
     }
     let authority = rest.split('/').next().unwrap_or_default();
     if authority.contains('@') {
-        return Err(invalid("put credentials in the client's credentials, not in the URL"));
+        return Err(invalid(
+            "put credentials in the client's credentials, not in the URL",
+        ));
     }
     if authority.is_empty() {
         return Err(invalid("the iTop URL has no host"));
@@ -273,7 +279,7 @@ impl Client {
         };
         Ok(Call {
             service: request.service(),
-            fields: request.fields()?,
+            fields: request.wire_fields()?,
             credentials: self.inner.credentials.as_ref(),
             csv,
             max_chunk_size: request.max_chunk_size(),
@@ -317,7 +323,10 @@ impl Client {
         csv: CsvData,
     ) -> Result<SynchroImportReport> {
         let strip = request.csv_options().is_utf8();
-        let answer = self.inner.transport.call(self.call(request, Some((csv, strip)))?)?;
+        let answer = self
+            .inner
+            .transport
+            .call(self.call(request, Some((csv, strip)))?)?;
         report::interpret_synchro_import(&answer, request.output_mode())
     }
 
@@ -333,7 +342,10 @@ impl Client {
     /// (PHP fatal error: some rows may have been committed).
     pub fn import(&self, request: &ImportRequest, csv: CsvData) -> Result<ImportReport> {
         let strip = request.csv_options().is_utf8();
-        let answer = self.inner.transport.call(self.call(request, Some((csv, strip)))?)?;
+        let answer = self
+            .inner
+            .transport
+            .call(self.call(request, Some((csv, strip)))?)?;
         report::interpret_import(&answer, request.output_mode())
     }
 
@@ -346,7 +358,9 @@ impl Client {
     /// (the stream broke: what was written to `out` is incomplete).
     pub fn export(&self, request: &ExportRequest, out: &mut dyn Write) -> Result<ExportOutcome> {
         let format = request.export_format().as_str();
-        self.inner.transport.export(self.call(request, None)?, format, out)
+        self.inner
+            .transport
+            .export(self.call(request, None)?, format, out)
     }
 
     /// Exports with the legacy `export.php`, streaming to `out`. The BOM iTop
@@ -362,7 +376,10 @@ impl Client {
     ) -> Result<ExportOutcome> {
         let format = request.export_format().as_str();
         let mut skipper = crate::bom::BomSkipper::new(out);
-        let mut outcome = self.inner.transport.export(self.call(request, None)?, format, &mut skipper)?;
+        let mut outcome =
+            self.inner
+                .transport
+                .export(self.call(request, None)?, format, &mut skipper)?;
         outcome.bytes -= skipper.skipped();
         Ok(outcome)
     }
@@ -398,9 +415,18 @@ mod tests {
 
     #[test]
     fn url_is_checked_at_build() {
-        for bad in ["", "itop.example.com", "http://u:p@h/", "http://h/?auth_pwd=x", "ftp://h"] {
+        for bad in [
+            "",
+            "itop.example.com",
+            "http://u:p@h/",
+            "http://h/?auth_pwd=x",
+            "ftp://h",
+        ] {
             let err = Client::builder().url(bad).build().unwrap_err();
-            assert!(matches!(err, Error::InvalidRequest { field: "url", .. }), "{bad}");
+            assert!(
+                matches!(err, Error::InvalidRequest { field: "url", .. }),
+                "{bad}"
+            );
         }
         assert_eq!(check_url(Some("http://h/itop/")).unwrap(), "http://h/itop");
     }

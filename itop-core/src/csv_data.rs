@@ -48,7 +48,11 @@ impl CsvData {
         match self.0 {
             Source::Path(path) => {
                 let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-                Ok(Spooled::File { file, path, _temp: None })
+                Ok(Spooled::File {
+                    file,
+                    path,
+                    _temp: None,
+                })
             }
             Source::Bytes(bytes) => Ok(Spooled::Bytes(io::Cursor::new(bytes))),
             Source::Reader(mut reader) => spool(&mut reader),
@@ -72,7 +76,11 @@ fn spool(reader: &mut dyn Read) -> Result<Spooled> {
     let path = temp.path().to_owned();
     let mut file = temp.reopen().map_err(|e| Error::io(&path, e))?;
     file.seek(SeekFrom::Start(0))?;
-    Ok(Spooled::File { file, path, _temp: Some(temp) })
+    Ok(Spooled::File {
+        file,
+        path,
+        _temp: Some(temp),
+    })
 }
 
 /// Seekable CSV data, ready to be sized and sent.
@@ -172,14 +180,18 @@ mod tests {
 
     #[test]
     fn readers_are_spooled_to_a_file() {
-        let spooled = CsvData::reader(io::Cursor::new(b"x;y\n1;2\n".to_vec())).open().unwrap();
+        let spooled = CsvData::reader(io::Cursor::new(b"x;y\n1;2\n".to_vec()))
+            .open()
+            .unwrap();
         assert!(spooled.path().is_some());
         assert_eq!(read_all(spooled, true), b"x;y\n1;2\n");
     }
 
     #[test]
     fn missing_file_names_the_path() {
-        let err = CsvData::path("/nonexistent/people.csv").open().unwrap_err();
+        let Err(err) = CsvData::path("/nonexistent/people.csv").open() else {
+            panic!("a missing file must not open");
+        };
         assert!(err.to_string().contains("/nonexistent/people.csv"), "{err}");
     }
 }

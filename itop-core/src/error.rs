@@ -198,7 +198,11 @@ pub(crate) fn keep_raw(body: &[u8]) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}\n[... {} more bytes cut]", &text[..end], text.len() - end)
+    format!(
+        "{}\n[... {} more bytes cut]",
+        &text[..end],
+        text.len() - end
+    )
 }
 
 #[cfg(test)]
@@ -207,7 +211,11 @@ mod tests {
 
     #[test]
     fn error_stays_small() {
-        assert!(std::mem::size_of::<Error>() <= 88, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 88,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

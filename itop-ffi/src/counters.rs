@@ -80,7 +80,12 @@ mod tests {
 
     #[test]
     fn the_error_total_is_carried_over() {
-        let core = SynchroCounters { creation_errors: 2, update_errors: 1, created: 5, ..SynchroCounters::default() };
+        let core = SynchroCounters {
+            creation_errors: 2,
+            update_errors: 1,
+            created: 5,
+            ..SynchroCounters::default()
+        };
         let c = itop_synchro_counters::from(&core);
         assert_eq!((c.created, c.creation_errors, c.error_total), (5, 2, 3));
     }

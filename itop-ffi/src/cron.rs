@@ -53,7 +53,10 @@ pub struct itop_cron_summary {
     pub line_count: usize,
 }
 
-fn set(request: *mut itop_cron_request, step: impl FnOnce(CronRequest) -> CronRequest) -> itop_status {
+fn set(
+    request: *mut itop_cron_request,
+    step: impl FnOnce(CronRequest) -> CronRequest,
+) -> itop_status {
     handles::change(request, "request", |r| {
         r.request = step(r.request.clone());
         Ok(())
@@ -65,7 +68,12 @@ fn set(request: *mut itop_cron_request, step: impl FnOnce(CronRequest) -> CronRe
 pub extern "C" fn itop_cron_request_new(request_out: *mut *mut itop_cron_request) -> itop_status {
     guard(|| {
         let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(out, itop_cron_request { request: CronRequest::new() });
+        ptr::write_box(
+            out,
+            itop_cron_request {
+                request: CronRequest::new(),
+            },
+        );
         Ok(())
     })
 }
@@ -78,27 +86,40 @@ pub extern "C" fn itop_cron_request_free(request: *mut itop_cron_request) {
 
 /// Print detailed progress lines. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_cron_request_verbose(request: *mut itop_cron_request, verbose: bool) -> itop_status {
+pub extern "C" fn itop_cron_request_verbose(
+    request: *mut itop_cron_request,
+    verbose: bool,
+) -> itop_status {
     set(request, |r| r.verbose(verbose))
 }
 
 /// Print stack traces with errors. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_cron_request_debug(request: *mut itop_cron_request, debug: bool) -> itop_status {
+pub extern "C" fn itop_cron_request_debug(
+    request: *mut itop_cron_request,
+    debug: bool,
+) -> itop_status {
     set(request, |r| r.debug(debug))
 }
 
 /// Print the task status table and stop (command-line mode; over HTTP
 /// iTop answers an empty page). Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_cron_request_status_only(request: *mut itop_cron_request, status_only: bool) -> itop_status {
+pub extern "C" fn itop_cron_request_status_only(
+    request: *mut itop_cron_request,
+    status_only: bool,
+) -> itop_status {
     set(request, |r| r.status_only(status_only))
 }
 
 /// Runs `cron.php` and puts the report in `*result_out`. A normal run
 /// lasts the server's `cron_max_execution_time` (600 s by default).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_client_cron(client: *const itop_client, request: *const itop_cron_request, result_out: *mut *mut itop_cron_result) -> itop_status {
+pub extern "C" fn itop_client_cron(
+    client: *const itop_client,
+    request: *const itop_cron_request,
+    result_out: *mut *mut itop_cron_result,
+) -> itop_status {
     guard(|| {
         let client = ptr::as_ref(client, "client")?;
         let request = ptr::as_ref(request, "request")?;
@@ -117,7 +138,10 @@ pub extern "C" fn itop_cron_result_free(result: *mut itop_cron_result) {
 
 /// Fills `*summary_out` with the verdict.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_cron_result_summary(result: *const itop_cron_result, summary_out: *mut itop_cron_summary) -> itop_status {
+pub extern "C" fn itop_cron_result_summary(
+    result: *const itop_cron_result,
+    summary_out: *mut itop_cron_summary,
+) -> itop_status {
     handles::get(result, "result", summary_out, |r| {
         let report = &r.report;
         Ok(itop_cron_summary {
@@ -137,7 +161,13 @@ pub extern "C" fn itop_cron_result_summary(result: *const itop_cron_result, summ
 
 /// Copies task error line `index`; `NOT_FOUND` past the end.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_cron_result_error(result: *const itop_cron_result, index: usize, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+pub extern "C" fn itop_cron_result_error(
+    result: *const itop_cron_result,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
     handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
         Ok(handles::item(&r.report.errors, index, "error line")?.clone())
     })
@@ -145,7 +175,13 @@ pub extern "C" fn itop_cron_result_error(result: *const itop_cron_result, index:
 
 /// Copies printed line `index`; `NOT_FOUND` past the end.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_cron_result_line(result: *const itop_cron_result, index: usize, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+pub extern "C" fn itop_cron_result_line(
+    result: *const itop_cron_result,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
     handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
         Ok(handles::item(&r.report.lines, index, "line")?.clone())
     })
@@ -153,6 +189,13 @@ pub extern "C" fn itop_cron_result_line(result: *const itop_cron_result, index: 
 
 /// Copies the whole report as JSON (the task status table included).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_cron_result_json(result: *const itop_cron_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| handles::json(&r.report))
+pub extern "C" fn itop_cron_result_json(
+    result: *const itop_cron_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        handles::json(&r.report)
+    })
 }

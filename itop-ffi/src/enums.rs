@@ -133,14 +133,25 @@ pub(crate) fn service(number: u32) -> Result<Option<Service>, Failure> {
     ];
     match number {
         0 => Ok(None),
-        n => services.get(n as usize - 1).copied().map(Some).ok_or_else(|| unknown("service", n)),
+        n => services
+            .get(n as usize - 1)
+            .copied()
+            .map(Some)
+            .ok_or_else(|| unknown("service", n)),
     }
 }
 
 /// The output mode numbered `number`.
 pub(crate) fn output_mode(number: u32) -> Result<OutputMode, Failure> {
-    let modes = [OutputMode::Summary, OutputMode::Details, OutputMode::Retcode];
-    modes.get(number as usize).copied().ok_or_else(|| unknown("output mode", number))
+    let modes = [
+        OutputMode::Summary,
+        OutputMode::Details,
+        OutputMode::Retcode,
+    ];
+    modes
+        .get(number as usize)
+        .copied()
+        .ok_or_else(|| unknown("output mode", number))
 }
 
 /// The export format numbered `number`.
@@ -153,17 +164,26 @@ pub(crate) fn export_format(number: u32) -> Result<ExportFormat, Failure> {
         ExportFormat::Xlsx,
         ExportFormat::Pdf,
     ];
-    formats.get(number as usize).copied().ok_or_else(|| unknown("export format", number))
+    formats
+        .get(number as usize)
+        .copied()
+        .ok_or_else(|| unknown("export format", number))
 }
 
 /// The auth channel numbered `number`.
 pub(crate) fn auth_channel(number: u32) -> Result<AuthChannel, Failure> {
     let channels = [AuthChannel::Form, AuthChannel::Basic];
-    channels.get(number as usize).copied().ok_or_else(|| unknown("auth channel", number))
+    channels
+        .get(number as usize)
+        .copied()
+        .ok_or_else(|| unknown("auth channel", number))
 }
 
 fn unknown(what: &str, number: u32) -> Failure {
-    Failure::invalid(what, format_args!("{number} is not one of the ITOP_ constants"))
+    Failure::invalid(
+        what,
+        format_args!("{number} is not one of the ITOP_ constants"),
+    )
 }
 
 /// A row status and its changed-column count.
@@ -194,7 +214,10 @@ pub(crate) fn synchro_row_kind(kind: SynchroRowKind) -> itop_synchro_row_kind {
 pub(crate) fn ascii(c: std::ffi::c_char, what: &str) -> Result<char, Failure> {
     let byte = c as u8;
     if !byte.is_ascii() {
-        return Err(Failure::invalid(what, format_args!("byte {byte:#04x} is not ASCII")));
+        return Err(Failure::invalid(
+            what,
+            format_args!("byte {byte:#04x} is not ASCII"),
+        ));
     }
     Ok(char::from(byte))
 }
@@ -208,7 +231,10 @@ mod tests {
     fn numbers_outside_the_sets_are_refused() {
         assert_eq!(service(0).ok(), Some(None));
         assert_eq!(service(4).ok(), Some(Some(Service::Import)));
-        assert_eq!(service(7).err().map(|f| f.status), Some(itop_status::InvalidRequest));
+        assert_eq!(
+            service(7).err().map(|f| f.status),
+            Some(itop_status::InvalidRequest)
+        );
         assert_eq!(output_mode(2).ok(), Some(OutputMode::Retcode));
         assert!(output_mode(3).is_err());
         assert_eq!(export_format(4).ok(), Some(ExportFormat::Xlsx));

@@ -28,18 +28,29 @@ pub struct itop_export_result {
     outcome: ExportOutcome,
 }
 
-fn set(request: *mut itop_export_request, step: impl FnOnce(ExportRequest) -> Result<ExportRequest, Failure>) -> itop_status {
+fn set(
+    request: *mut itop_export_request,
+    step: impl FnOnce(ExportRequest) -> Result<ExportRequest, Failure>,
+) -> itop_status {
     handles::change(request, "request", |r| {
         r.request = step(r.request.clone())?;
         Ok(())
     })
 }
 
-fn new(query: impl FnOnce() -> Result<ExportQuery, Failure>, request_out: *mut *mut itop_export_request) -> itop_status {
+fn new(
+    query: impl FnOnce() -> Result<ExportQuery, Failure>,
+    request_out: *mut *mut itop_export_request,
+) -> itop_status {
     guard(|| {
         let query = query()?;
         let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(out, itop_export_request { request: ExportRequest::new(query) });
+        ptr::write_box(
+            out,
+            itop_export_request {
+                request: ExportRequest::new(query),
+            },
+        );
         Ok(())
     })
 }
@@ -47,14 +58,30 @@ fn new(query: impl FnOnce() -> Result<ExportQuery, Failure>, request_out: *mut *
 /// Makes a CSV export of the OQL query `oql` (e.g. `"SELECT Person"`) in
 /// `*request_out`. CSV needs `itop_export_request_fields`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_new(oql: *const c_char, request_out: *mut *mut itop_export_request) -> itop_status {
-    new(|| Ok(ExportQuery::Expression(ptr::as_str(oql, "oql")?.to_owned())), request_out)
+pub extern "C" fn itop_export_request_new(
+    oql: *const c_char,
+    request_out: *mut *mut itop_export_request,
+) -> itop_status {
+    new(
+        || Ok(ExportQuery::Expression(ptr::as_str(oql, "oql")?.to_owned())),
+        request_out,
+    )
 }
 
 /// Makes a CSV export of the query phrasebook entry `query_id`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_new_phrasebook(query_id: *const c_char, request_out: *mut *mut itop_export_request) -> itop_status {
-    new(|| Ok(ExportQuery::Phrasebook(ptr::as_str(query_id, "query_id")?.to_owned())), request_out)
+pub extern "C" fn itop_export_request_new_phrasebook(
+    query_id: *const c_char,
+    request_out: *mut *mut itop_export_request,
+) -> itop_status {
+    new(
+        || {
+            Ok(ExportQuery::Phrasebook(
+                ptr::as_str(query_id, "query_id")?.to_owned(),
+            ))
+        },
+        request_out,
+    )
 }
 
 /// Frees an export request. NULL does nothing.
@@ -65,62 +92,103 @@ pub extern "C" fn itop_export_request_free(request: *mut itop_export_request) {
 
 /// The columns, comma-separated, e.g. `"first_name,name,org_id->name"`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_fields(request: *mut itop_export_request, fields: *const c_char) -> itop_status {
-    set(request, |r| Ok(r.fields(handles::list(ptr::as_str(fields, "fields")?))))
+pub extern "C" fn itop_export_request_fields(
+    request: *mut itop_export_request,
+    fields: *const c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.fields(handles::list(ptr::as_str(fields, "fields")?)))
+    })
 }
 
 /// A value for the OQL parameter `:name`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_argument(request: *mut itop_export_request, name: *const c_char, value: *const c_char) -> itop_status {
-    set(request, |r| Ok(r.argument(ptr::as_str(name, "name")?, ptr::as_str(value, "value")?)))
+pub extern "C" fn itop_export_request_argument(
+    request: *mut itop_export_request,
+    name: *const c_char,
+    value: *const c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.argument(ptr::as_str(name, "name")?, ptr::as_str(value, "value")?))
+    })
 }
 
 /// The format: one of `ITOP_EXPORT_FORMAT_*` (`CSV` by default).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_format(request: *mut itop_export_request, format: u32) -> itop_status {
+pub extern "C" fn itop_export_request_format(
+    request: *mut itop_export_request,
+    format: u32,
+) -> itop_status {
     set(request, |r| Ok(r.format(enums::export_format(format)?)))
 }
 
 /// Headers and values as labels of the user's language. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_localize(request: *mut itop_export_request, localize: bool) -> itop_status {
+pub extern "C" fn itop_export_request_localize(
+    request: *mut itop_export_request,
+    localize: bool,
+) -> itop_status {
     set(request, |r| Ok(r.localize(localize)))
 }
 
 /// Include archived objects. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_with_archive(request: *mut itop_export_request, with_archive: bool) -> itop_status {
+pub extern "C" fn itop_export_request_with_archive(
+    request: *mut itop_export_request,
+    with_archive: bool,
+) -> itop_status {
     set(request, |r| Ok(r.with_archive(with_archive)))
 }
 
 /// The CSV separator, `,` by default (`'\t'` for TAB).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_separator(request: *mut itop_export_request, separator: c_char) -> itop_status {
-    set(request, |r| Ok(r.separator(enums::ascii(separator, "separator")?)))
+pub extern "C" fn itop_export_request_separator(
+    request: *mut itop_export_request,
+    separator: c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.separator(enums::ascii(separator, "separator")?))
+    })
 }
 
 /// The CSV text qualifier, `"` by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_text_qualifier(request: *mut itop_export_request, qualifier: c_char) -> itop_status {
-    set(request, |r| Ok(r.text_qualifier(enums::ascii(qualifier, "qualifier")?)))
+pub extern "C" fn itop_export_request_text_qualifier(
+    request: *mut itop_export_request,
+    qualifier: c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.text_qualifier(enums::ascii(qualifier, "qualifier")?))
+    })
 }
 
 /// The CSV output encoding, `UTF-8` by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_charset(request: *mut itop_export_request, charset: *const c_char) -> itop_status {
+pub extern "C" fn itop_export_request_charset(
+    request: *mut itop_export_request,
+    charset: *const c_char,
+) -> itop_status {
     set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
 }
 
 /// Keep the HTML markup of formatted texts. iTop decides by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_formatted_text(request: *mut itop_export_request, formatted_text: bool) -> itop_status {
+pub extern "C" fn itop_export_request_formatted_text(
+    request: *mut itop_export_request,
+    formatted_text: bool,
+) -> itop_status {
     set(request, |r| Ok(r.formatted_text(formatted_text)))
 }
 
 /// The PHP date format (iTop's default: `Y-m-d H:i:s`).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_request_date_format(request: *mut itop_export_request, format: *const c_char) -> itop_status {
-    set(request, |r| Ok(r.date_format(ptr::as_str(format, "format")?)))
+pub extern "C" fn itop_export_request_date_format(
+    request: *mut itop_export_request,
+    format: *const c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.date_format(ptr::as_str(format, "format")?))
+    })
 }
 
 fn run(
@@ -183,13 +251,21 @@ pub extern "C" fn itop_export_result_free(result: *mut itop_export_result) {
 
 /// Stores the number of bytes written.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_result_bytes(result: *const itop_export_result, bytes_out: *mut u64) -> itop_status {
+pub extern "C" fn itop_export_result_bytes(
+    result: *const itop_export_result,
+    bytes_out: *mut u64,
+) -> itop_status {
     handles::get(result, "result", bytes_out, |r| Ok(r.outcome.bytes))
 }
 
 /// Copies the `Content-Type` iTop declared (empty when none).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_export_result_content_type(result: *const itop_export_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+pub extern "C" fn itop_export_result_content_type(
+    result: *const itop_export_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
     handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
         Ok(r.outcome.content_type.clone().unwrap_or_default())
     })
@@ -204,8 +280,14 @@ mod tests {
     #[test]
     fn a_missing_callback_is_a_null_argument() {
         let mut request: *mut itop_export_request = null_mut();
-        assert_eq!(itop_export_request_new(c"SELECT Person".as_ptr(), &mut request), itop_status::Ok);
-        assert_eq!(itop_export_request_format(request, 6), itop_status::InvalidRequest);
+        assert_eq!(
+            itop_export_request_new(c"SELECT Person".as_ptr(), &mut request),
+            itop_status::Ok
+        );
+        assert_eq!(
+            itop_export_request_format(request, 6),
+            itop_status::InvalidRequest
+        );
         let mut result: *mut itop_export_result = null_mut();
         let status = itop_client_export_to_callback(null(), request, None, null_mut(), &mut result);
         assert_eq!(status, itop_status::NullArgument);

@@ -17,7 +17,11 @@ pub(crate) struct Failure {
 impl Failure {
     /// A failure with a message and no raw answer.
     pub(crate) fn new(status: itop_status, message: impl Into<String>) -> Failure {
-        Failure { status, message: message.into(), raw: None }
+        Failure {
+            status,
+            message: message.into(),
+            raw: None,
+        }
     }
 
     /// A required pointer was NULL.
@@ -27,12 +31,18 @@ impl Failure {
 
     /// A string was not UTF-8.
     pub(crate) fn utf8(what: &str) -> Failure {
-        Failure::new(itop_status::InvalidUtf8, format!("{what} is not valid UTF-8"))
+        Failure::new(
+            itop_status::InvalidUtf8,
+            format!("{what} is not valid UTF-8"),
+        )
     }
 
     /// A value out of its set.
     pub(crate) fn invalid(what: &str, reason: impl std::fmt::Display) -> Failure {
-        Failure::new(itop_status::InvalidRequest, format!("invalid {what}: {reason}"))
+        Failure::new(
+            itop_status::InvalidRequest,
+            format!("invalid {what}: {reason}"),
+        )
     }
 
     /// An index past the end, or a key not defined.
@@ -74,7 +84,10 @@ pub(crate) fn chain(err: &dyn std::error::Error) -> String {
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> itop_status {
     last_error::clear();
     let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
-        Err(Failure::new(itop_status::Panic, format!("panic: {}", panic_text(&*payload))))
+        Err(Failure::new(
+            itop_status::Panic,
+            format!("panic: {}", panic_text(&*payload)),
+        ))
     });
     match outcome {
         Ok(()) => itop_status::Ok,
@@ -99,7 +112,9 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
     if let Some(text) = payload.downcast_ref::<&str>() {
         return text;
     }
-    payload.downcast_ref::<String>().map_or("unknown cause", String::as_str)
+    payload
+        .downcast_ref::<String>()
+        .map_or("unknown cause", String::as_str)
 }
 
 #[cfg(test)]

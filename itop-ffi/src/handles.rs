@@ -68,7 +68,11 @@ pub(crate) fn json(value: &impl serde::Serialize) -> Result<String, Failure> {
 
 /// Splits a comma-separated list, trimming items and dropping empty ones.
 pub(crate) fn list(text: &str) -> Vec<String> {
-    text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -84,7 +88,13 @@ mod tests {
     #[test]
     fn items_past_the_end_are_not_found() {
         let failure = item(&[1, 2], 2, "row").err();
-        assert_eq!(failure.as_ref().map(|f| f.status), Some(itop_status::NotFound));
-        assert_eq!(failure.map(|f| f.message).as_deref(), Some("no row 2: there are 2"));
+        assert_eq!(
+            failure.as_ref().map(|f| f.status),
+            Some(itop_status::NotFound)
+        );
+        assert_eq!(
+            failure.map(|f| f.message).as_deref(),
+            Some("no row 2: there are 2")
+        );
     }
 }

@@ -66,7 +66,10 @@ pub struct itop_import_row {
     pub object_id: u64,
 }
 
-fn set(request: *mut itop_import_request, step: impl FnOnce(ImportRequest) -> Result<ImportRequest, Failure>) -> itop_status {
+fn set(
+    request: *mut itop_import_request,
+    step: impl FnOnce(ImportRequest) -> Result<ImportRequest, Failure>,
+) -> itop_status {
     handles::change(request, "request", |r| {
         r.request = step(r.request.clone())?;
         Ok(())
@@ -76,11 +79,19 @@ fn set(request: *mut itop_import_request, step: impl FnOnce(ImportRequest) -> Re
 /// Makes an import into `class_name` (e.g. `"Person"`) in `*request_out`,
 /// with iTop's codes as headers, `,` as separator, UTF-8, `SUMMARY` output.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_new(class_name: *const c_char, request_out: *mut *mut itop_import_request) -> itop_status {
+pub extern "C" fn itop_import_request_new(
+    class_name: *const c_char,
+    request_out: *mut *mut itop_import_request,
+) -> itop_status {
     guard(|| {
         let class = ptr::as_str(class_name, "class_name")?;
         let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(out, itop_import_request { request: ImportRequest::new(class) });
+        ptr::write_box(
+            out,
+            itop_import_request {
+                request: ImportRequest::new(class),
+            },
+        );
         Ok(())
     })
 }
@@ -94,59 +105,99 @@ pub extern "C" fn itop_import_request_free(request: *mut itop_import_request) {
 /// The reconciliation keys, comma-separated (e.g. `"email"`). None by
 /// default: iTop then uses the class's own keys.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_reconciliation_keys(request: *mut itop_import_request, keys: *const c_char) -> itop_status {
-    set(request, |r| Ok(r.reconciliation_keys(handles::list(ptr::as_str(keys, "keys")?))))
+pub extern "C" fn itop_import_request_reconciliation_keys(
+    request: *mut itop_import_request,
+    keys: *const c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.reconciliation_keys(handles::list(ptr::as_str(keys, "keys")?)))
+    })
 }
 
 /// The report's detail: one of `ITOP_OUTPUT_MODE_*` (`SUMMARY` by default).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_output(request: *mut itop_import_request, mode: u32) -> itop_status {
+pub extern "C" fn itop_import_request_output(
+    request: *mut itop_import_request,
+    mode: u32,
+) -> itop_status {
     set(request, |r| Ok(r.output(enums::output_mode(mode)?)))
 }
 
 /// The CSV separator, `,` by default (`'\t'` for TAB).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_separator(request: *mut itop_import_request, separator: c_char) -> itop_status {
-    set(request, |r| Ok(r.separator(enums::ascii(separator, "separator")?)))
+pub extern "C" fn itop_import_request_separator(
+    request: *mut itop_import_request,
+    separator: c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.separator(enums::ascii(separator, "separator")?))
+    })
 }
 
 /// The text qualifier, `"` by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_qualifier(request: *mut itop_import_request, qualifier: c_char) -> itop_status {
-    set(request, |r| Ok(r.qualifier(enums::ascii(qualifier, "qualifier")?)))
+pub extern "C" fn itop_import_request_qualifier(
+    request: *mut itop_import_request,
+    qualifier: c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.qualifier(enums::ascii(qualifier, "qualifier")?))
+    })
 }
 
 /// The input encoding, `UTF-8` by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_charset(request: *mut itop_import_request, charset: *const c_char) -> itop_status {
+pub extern "C" fn itop_import_request_charset(
+    request: *mut itop_import_request,
+    charset: *const c_char,
+) -> itop_status {
     set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
 }
 
 /// The PHP format of date cells (e.g. `d/m/Y`); unset by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_date_format(request: *mut itop_import_request, format: *const c_char) -> itop_status {
-    set(request, |r| Ok(r.date_format(ptr::as_str(format, "format")?)))
+pub extern "C" fn itop_import_request_date_format(
+    request: *mut itop_import_request,
+    format: *const c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.date_format(ptr::as_str(format, "format")?))
+    })
 }
 
 /// Report what would happen without writing. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_simulate(request: *mut itop_import_request, simulate: bool) -> itop_status {
+pub extern "C" fn itop_import_request_simulate(
+    request: *mut itop_import_request,
+    simulate: bool,
+) -> itop_status {
     set(request, |r| Ok(r.simulate(simulate)))
 }
 
 /// Headers and values as labels of the user's language. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_localize(request: *mut itop_import_request, localize: bool) -> itop_status {
+pub extern "C" fn itop_import_request_localize(
+    request: *mut itop_import_request,
+    localize: bool,
+) -> itop_status {
     set(request, |r| Ok(r.localize(localize)))
 }
 
 /// A comment for iTop's change log. None by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_request_comment(request: *mut itop_import_request, comment: *const c_char) -> itop_status {
+pub extern "C" fn itop_import_request_comment(
+    request: *mut itop_import_request,
+    comment: *const c_char,
+) -> itop_status {
     set(request, |r| Ok(r.comment(ptr::as_str(comment, "comment")?)))
 }
 
-fn run(client: *const itop_client, request: *const itop_import_request, result_out: *mut *mut itop_import_result, csv: impl FnOnce() -> Result<CsvData, Failure>) -> itop_status {
+fn run(
+    client: *const itop_client,
+    request: *const itop_import_request,
+    result_out: *mut *mut itop_import_result,
+    csv: impl FnOnce() -> Result<CsvData, Failure>,
+) -> itop_status {
     guard(|| {
         let client = ptr::as_ref(client, "client")?;
         let request = ptr::as_ref(request, "request")?;
@@ -171,7 +222,9 @@ pub extern "C" fn itop_client_import_file(
     csv_path: *const c_char,
     result_out: *mut *mut itop_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || Ok(CsvData::path(ptr::as_str(csv_path, "csv_path")?)))
+    run(client, request, result_out, || {
+        Ok(CsvData::path(ptr::as_str(csv_path, "csv_path")?))
+    })
 }
 
 /// As `itop_client_import_file`, with the CSV as `len` bytes at `data`
@@ -184,7 +237,9 @@ pub extern "C" fn itop_client_import_bytes(
     len: usize,
     result_out: *mut *mut itop_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || Ok(CsvData::bytes(ptr::as_bytes(data, len, "data")?)))
+    run(client, request, result_out, || {
+        Ok(CsvData::bytes(ptr::as_bytes(data, len, "data")?))
+    })
 }
 
 /// Frees an import result. NULL does nothing.
@@ -195,7 +250,10 @@ pub extern "C" fn itop_import_result_free(result: *mut itop_import_result) {
 
 /// Fills `*summary_out` with the counters.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_result_summary(result: *const itop_import_result, summary_out: *mut itop_import_summary) -> itop_status {
+pub extern "C" fn itop_import_result_summary(
+    result: *const itop_import_result,
+    summary_out: *mut itop_import_summary,
+) -> itop_status {
     handles::get(result, "result", summary_out, |r| Ok(summary(&r.report)))
 }
 
@@ -215,14 +273,21 @@ fn summary(report: &ImportReport) -> itop_import_summary {
 
 /// Stores the number of rows of the `DETAILS` table (0 in other modes).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_result_row_count(result: *const itop_import_result, count_out: *mut usize) -> itop_status {
+pub extern "C" fn itop_import_result_row_count(
+    result: *const itop_import_result,
+    count_out: *mut usize,
+) -> itop_status {
     handles::get(result, "result", count_out, |r| Ok(r.report.rows.len()))
 }
 
 /// Fills `*row_out` with row `index` (0-based); `ITOP_STATUS_NOT_FOUND`
 /// past the end.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_result_row(result: *const itop_import_result, index: usize, row_out: *mut itop_import_row) -> itop_status {
+pub extern "C" fn itop_import_result_row(
+    result: *const itop_import_result,
+    index: usize,
+    row_out: *mut itop_import_row,
+) -> itop_status {
     handles::get(result, "result", row_out, |r| {
         let row = handles::item(&r.report.rows, index, "row")?;
         let (status, changed_columns) = enums::row_status(&row.status);
@@ -240,15 +305,29 @@ pub extern "C" fn itop_import_result_row(result: *const itop_import_result, inde
 /// `Issue: Unexpected attribute value(s)`). Buffer rules as
 /// `itop_last_error_message`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_result_row_status_text(result: *const itop_import_result, index: usize, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+pub extern "C" fn itop_import_result_row_status_text(
+    result: *const itop_import_result,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
     handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        Ok(handles::item(&r.report.rows, index, "row")?.status_text.clone())
+        Ok(handles::item(&r.report.rows, index, "row")?
+            .status_text
+            .clone())
     })
 }
 
 /// Copies row `index` exactly as iTop printed it.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_result_row_raw(result: *const itop_import_result, index: usize, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+pub extern "C" fn itop_import_result_row_raw(
+    result: *const itop_import_result,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
     handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
         Ok(handles::item(&r.report.rows, index, "row")?.raw.clone())
     })
@@ -256,14 +335,28 @@ pub extern "C" fn itop_import_result_row_raw(result: *const itop_import_result, 
 
 /// Copies the report as text for people (counters, warnings, rows).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_result_text(result: *const itop_import_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| Ok(r.report.to_string()))
+pub extern "C" fn itop_import_result_text(
+    result: *const itop_import_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        Ok(r.report.to_string())
+    })
 }
 
 /// Copies the whole report as JSON (every header line, counter and row).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_import_result_json(result: *const itop_import_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| handles::json(&r.report))
+pub extern "C" fn itop_import_result_json(
+    result: *const itop_import_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        handles::json(&r.report)
+    })
 }
 
 #[cfg(test)]
@@ -275,19 +368,37 @@ mod tests {
     #[test]
     fn requests_are_checked_when_built_and_set() {
         let mut request: *mut itop_import_request = null_mut();
-        assert_eq!(itop_import_request_new(null(), &mut request), itop_status::NullArgument);
+        assert_eq!(
+            itop_import_request_new(null(), &mut request),
+            itop_status::NullArgument
+        );
         assert!(request.is_null());
-        assert_eq!(itop_import_request_new(c"Person".as_ptr(), &mut request), itop_status::Ok);
-        assert_eq!(itop_import_request_output(request, 3), itop_status::InvalidRequest);
-        assert_eq!(itop_import_request_separator(request, 0xA7u8 as c_char), itop_status::InvalidRequest);
-        assert_eq!(itop_import_request_reconciliation_keys(request, c"email, name".as_ptr()), itop_status::Ok);
+        assert_eq!(
+            itop_import_request_new(c"Person".as_ptr(), &mut request),
+            itop_status::Ok
+        );
+        assert_eq!(
+            itop_import_request_output(request, 3),
+            itop_status::InvalidRequest
+        );
+        assert_eq!(
+            itop_import_request_separator(request, 0xA7u8 as c_char),
+            itop_status::InvalidRequest
+        );
+        assert_eq!(
+            itop_import_request_reconciliation_keys(request, c"email, name".as_ptr()),
+            itop_status::Ok
+        );
         itop_import_request_free(request);
     }
 
     #[test]
     fn results_need_every_pointer() {
         let mut summary = itop_import_summary::default();
-        assert_eq!(itop_import_result_summary(null(), &mut summary), itop_status::NullArgument);
+        assert_eq!(
+            itop_import_result_summary(null(), &mut summary),
+            itop_status::NullArgument
+        );
         let mut result: *mut itop_import_result = null_mut();
         let status = itop_client_import_bytes(null(), null(), null(), 0, &mut result);
         assert_eq!(status, itop_status::NullArgument);

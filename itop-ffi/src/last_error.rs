@@ -24,12 +24,22 @@ pub(crate) fn set(failure: Failure) {
 
 /// The last error's message, empty when the last call succeeded.
 pub(crate) fn message() -> String {
-    LAST.with(|last| last.borrow().as_ref().map(|f| f.message.clone()).unwrap_or_default())
+    LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .map(|f| f.message.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// The last error's raw answer, empty when there is none.
 fn raw() -> String {
-    LAST.with(|last| last.borrow().as_ref().and_then(|f| f.raw.clone()).unwrap_or_default())
+    LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .and_then(|f| f.raw.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// Copies `text` to the caller's buffer; never touches the last error.
@@ -57,7 +67,11 @@ fn copy_out(text: &str, buf: *mut c_char, len: usize, written: *mut usize) -> it
 /// Returns `ITOP_STATUS_NULL_ARGUMENT` when `written` is NULL, or `buf` is
 /// NULL with `len > 0`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_last_error_message(buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+pub extern "C" fn itop_last_error_message(
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
     copy_out(&message(), buf, len, written)
 }
 
@@ -66,7 +80,11 @@ pub extern "C" fn itop_last_error_message(buf: *mut c_char, len: usize, written:
 /// when the failure did not come from an answer. Same buffer rules as
 /// `itop_last_error_message`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_last_error_raw(buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
+pub extern "C" fn itop_last_error_raw(
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
     copy_out(&raw(), buf, len, written)
 }
 

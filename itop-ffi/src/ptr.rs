@@ -36,14 +36,6 @@ pub(crate) fn as_str<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Fail
     text.to_str().map_err(|_| Failure::utf8(what))
 }
 
-/// Reads an optional string: NULL gives `None`.
-pub(crate) fn as_opt_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, Failure> {
-    if ptr.is_null() {
-        return Ok(None);
-    }
-    as_str(ptr, what).map(Some)
-}
-
 /// Borrows `len` bytes at `data`; NULL is accepted only when `len` is 0.
 pub(crate) fn as_bytes<'a>(data: *const u8, len: usize, what: &str) -> Result<&'a [u8], Failure> {
     if len == 0 {
@@ -58,7 +50,11 @@ pub(crate) fn as_bytes<'a>(data: *const u8, len: usize, what: &str) -> Result<&'
 }
 
 /// Borrows `count` values at `data`; NULL is accepted only when `count` is 0.
-pub(crate) fn as_slice<'a, T>(data: *const T, count: usize, what: &str) -> Result<&'a [T], Failure> {
+pub(crate) fn as_slice<'a, T>(
+    data: *const T,
+    count: usize,
+    what: &str,
+) -> Result<&'a [T], Failure> {
     if count == 0 {
         return Ok(&[]);
     }
@@ -118,7 +114,11 @@ pub(crate) struct TextOut {
 impl TextOut {
     /// Checks the pointers: `written` is required; `buf` may be NULL only
     /// when `len` is 0 (a question about the length).
-    pub(crate) fn new(buf: *mut c_char, len: usize, written: *mut usize) -> Result<TextOut, Failure> {
+    pub(crate) fn new(
+        buf: *mut c_char,
+        len: usize,
+        written: *mut usize,
+    ) -> Result<TextOut, Failure> {
         let written = Out::new(written, "written")?;
         if buf.is_null() && len > 0 {
             return Err(Failure::null("buf"));
@@ -148,6 +148,7 @@ impl TextOut {
 
 /// A C write callback: `callback(userdata, data, len)` returns 0 when the
 /// bytes were taken.
+#[allow(non_camel_case_types, reason = "C type name")]
 pub type itop_write_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, data: *const u8, len: usize) -> c_int>;
 
@@ -160,7 +161,10 @@ pub(crate) struct CallbackWriter {
 
 impl CallbackWriter {
     /// Checks that there is a callback.
-    pub(crate) fn new(callback: itop_write_callback, userdata: *mut c_void) -> Result<CallbackWriter, Failure> {
+    pub(crate) fn new(
+        callback: itop_write_callback,
+        userdata: *mut c_void,
+    ) -> Result<CallbackWriter, Failure> {
         let callback = callback.ok_or_else(|| Failure::null("callback"))?;
         Ok(CallbackWriter { callback, userdata })
     }
@@ -173,7 +177,9 @@ impl std::io::Write for CallbackWriter {
         // duration of the call, which is all the callback may assume.
         let code = unsafe { (self.callback)(self.userdata, buf.as_ptr(), buf.len()) };
         if code != 0 {
-            return Err(std::io::Error::other(format!("the write callback returned {code}")));
+            return Err(std::io::Error::other(format!(
+                "the write callback returned {code}"
+            )));
         }
         Ok(buf.len())
     }

@@ -74,8 +74,22 @@ impl itop_status {
     pub(crate) fn from_number(number: u32) -> Option<itop_status> {
         use itop_status::*;
         let all = [
-            Ok, NullArgument, InvalidUtf8, InvalidRequest, Auth, NotAllowed, BadRequest, Server,
-            Unexpected, Transport, Process, Io, Csv, Params, Panic, NotFound,
+            Ok,
+            NullArgument,
+            InvalidUtf8,
+            InvalidRequest,
+            Auth,
+            NotAllowed,
+            BadRequest,
+            Server,
+            Unexpected,
+            Transport,
+            Process,
+            Io,
+            Csv,
+            Params,
+            Panic,
+            NotFound,
         ];
         all.into_iter().find(|status| *status as u32 == number)
     }
@@ -122,7 +136,9 @@ mod tests {
 
     fn name(status: u32) -> &'static str {
         // SAFETY: the function returns static NUL-terminated strings.
-        unsafe { CStr::from_ptr(itop_status_name(status)) }.to_str().unwrap_or("?")
+        unsafe { CStr::from_ptr(itop_status_name(status)) }
+            .to_str()
+            .unwrap_or("?")
     }
 
     #[test]
@@ -132,7 +148,10 @@ mod tests {
         assert_eq!(itop_status::Panic as u32, 14);
         assert_eq!(itop_status::NotFound as u32, 15);
         for number in 0..16 {
-            assert_eq!(itop_status::from_number(number).map(|s| s as u32), Some(number));
+            assert_eq!(
+                itop_status::from_number(number).map(|s| s as u32),
+                Some(number)
+            );
         }
     }
 
@@ -146,7 +165,10 @@ mod tests {
 
     #[test]
     fn core_errors_map_to_their_status() {
-        let err = Error::InvalidRequest { field: "url", reason: "x".into() };
+        let err = Error::InvalidRequest {
+            field: "url",
+            reason: "x".into(),
+        };
         assert_eq!(itop_status::of(&err), itop_status::InvalidRequest);
         let err = Error::from(std::io::Error::other("disk"));
         assert_eq!(itop_status::of(&err), itop_status::Io);

@@ -41,11 +41,20 @@ fn set(
 /// Makes the synchronization of the `count` data sources at `ids`, in
 /// that order, in `*request_out`.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_request_new(ids: *const u32, count: usize, request_out: *mut *mut itop_synchro_exec_request) -> itop_status {
+pub extern "C" fn itop_synchro_exec_request_new(
+    ids: *const u32,
+    count: usize,
+    request_out: *mut *mut itop_synchro_exec_request,
+) -> itop_status {
     guard(|| {
         let ids = ptr::as_slice(ids, count, "ids")?.to_vec();
         let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(out, itop_synchro_exec_request { request: SynchroExecRequest::new(ids) });
+        ptr::write_box(
+            out,
+            itop_synchro_exec_request {
+                request: SynchroExecRequest::new(ids),
+            },
+        );
         Ok(())
     })
 }
@@ -58,14 +67,20 @@ pub extern "C" fn itop_synchro_exec_request_free(request: *mut itop_synchro_exec
 
 /// Roll each source back after computing the report. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_request_simulate(request: *mut itop_synchro_exec_request, simulate: bool) -> itop_status {
+pub extern "C" fn itop_synchro_exec_request_simulate(
+    request: *mut itop_synchro_exec_request,
+    simulate: bool,
+) -> itop_status {
     set(request, |r| Ok(r.simulate(simulate)))
 }
 
 /// Synchronize in child processes of at most `size` replicas
 /// (command-line mode only). Unset by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_request_max_chunk_size(request: *mut itop_synchro_exec_request, size: u32) -> itop_status {
+pub extern "C" fn itop_synchro_exec_request_max_chunk_size(
+    request: *mut itop_synchro_exec_request,
+    size: u32,
+) -> itop_status {
     set(request, |r| Ok(r.max_chunk_size(size)))
 }
 
@@ -95,14 +110,23 @@ pub extern "C" fn itop_synchro_exec_result_free(result: *mut itop_synchro_exec_r
 
 /// Stores the number of data sources run.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_result_source_count(result: *const itop_synchro_exec_result, count_out: *mut usize) -> itop_status {
+pub extern "C" fn itop_synchro_exec_result_source_count(
+    result: *const itop_synchro_exec_result,
+    count_out: *mut usize,
+) -> itop_status {
     handles::get(result, "result", count_out, |r| Ok(r.report.sources.len()))
 }
 
 /// Stores the id of source `index`; `NOT_FOUND` past the end.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_result_source_id(result: *const itop_synchro_exec_result, index: usize, id_out: *mut u32) -> itop_status {
-    handles::get(result, "result", id_out, |r| Ok(handles::item(&r.report.sources, index, "source")?.id))
+pub extern "C" fn itop_synchro_exec_result_source_id(
+    result: *const itop_synchro_exec_result,
+    index: usize,
+    id_out: *mut u32,
+) -> itop_status {
+    handles::get(result, "result", id_out, |r| {
+        Ok(handles::item(&r.report.sources, index, "source")?.id)
+    })
 }
 
 /// Copies the name of source `index`.
@@ -115,7 +139,9 @@ pub extern "C" fn itop_synchro_exec_result_source_name(
     written: *mut usize,
 ) -> itop_status {
     handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        Ok(handles::item(&r.report.sources, index, "source")?.name.clone())
+        Ok(handles::item(&r.report.sources, index, "source")?
+            .name
+            .clone())
     })
 }
 
@@ -133,18 +159,35 @@ pub extern "C" fn itop_synchro_exec_result_source_counters(
 
 /// Stores the sum of the error counters of every source.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_result_error_total(result: *const itop_synchro_exec_result, total_out: *mut u64) -> itop_status {
+pub extern "C" fn itop_synchro_exec_result_error_total(
+    result: *const itop_synchro_exec_result,
+    total_out: *mut u64,
+) -> itop_status {
     handles::get(result, "result", total_out, |r| Ok(r.report.error_total()))
 }
 
 /// Copies the report as text for people.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_result_text(result: *const itop_synchro_exec_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| Ok(r.report.to_string()))
+pub extern "C" fn itop_synchro_exec_result_text(
+    result: *const itop_synchro_exec_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        Ok(r.report.to_string())
+    })
 }
 
 /// Copies the whole report as JSON (traces and notes included).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_exec_result_json(result: *const itop_synchro_exec_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| handles::json(&r.report))
+pub extern "C" fn itop_synchro_exec_result_json(
+    result: *const itop_synchro_exec_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        handles::json(&r.report)
+    })
 }

@@ -46,10 +46,7 @@ pub struct itop_synchro_import_summary {
     /// True when a synchronization summary came: see
     /// `itop_synchro_import_result_synchro_counters`.
     pub has_synchro: bool,
-    /// True when the load is done and the synchronization, if any, ran
-    /// without `ERROR:`.
-    pub complete: bool,
-    /// True on import issues, a failed synchronization or error counters.
+    /// True on import issues or synchronization error counters above 0.
     pub has_issues: bool,
 }
 
@@ -77,10 +74,18 @@ fn set(
 /// Makes a load into data source `data_source_id` in `*request_out`,
 /// synchronized right after, `;` as separator, UTF-8, `SUMMARY` output.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_new(data_source_id: u32, request_out: *mut *mut itop_synchro_import_request) -> itop_status {
+pub extern "C" fn itop_synchro_import_request_new(
+    data_source_id: u32,
+    request_out: *mut *mut itop_synchro_import_request,
+) -> itop_status {
     guard(|| {
         let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(out, itop_synchro_import_request { request: SynchroImportRequest::new(data_source_id) });
+        ptr::write_box(
+            out,
+            itop_synchro_import_request {
+                request: SynchroImportRequest::new(data_source_id),
+            },
+        );
         Ok(())
     })
 }
@@ -93,43 +98,66 @@ pub extern "C" fn itop_synchro_import_request_free(request: *mut itop_synchro_im
 
 /// Synchronize right after the load. On by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_synchronize(request: *mut itop_synchro_import_request, synchronize: bool) -> itop_status {
+pub extern "C" fn itop_synchro_import_request_synchronize(
+    request: *mut itop_synchro_import_request,
+    synchronize: bool,
+) -> itop_status {
     set(request, |r| Ok(r.synchronize(synchronize)))
 }
 
 /// The report's detail: one of `ITOP_OUTPUT_MODE_*` (`SUMMARY` by default).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_output(request: *mut itop_synchro_import_request, mode: u32) -> itop_status {
+pub extern "C" fn itop_synchro_import_request_output(
+    request: *mut itop_synchro_import_request,
+    mode: u32,
+) -> itop_status {
     set(request, |r| Ok(r.output(enums::output_mode(mode)?)))
 }
 
 /// The CSV separator, `;` by default (`'\t'` for TAB).
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_separator(request: *mut itop_synchro_import_request, separator: c_char) -> itop_status {
-    set(request, |r| Ok(r.separator(enums::ascii(separator, "separator")?)))
+pub extern "C" fn itop_synchro_import_request_separator(
+    request: *mut itop_synchro_import_request,
+    separator: c_char,
+) -> itop_status {
+    set(request, |r| {
+        Ok(r.separator(enums::ascii(separator, "separator")?))
+    })
 }
 
 /// The input encoding, `UTF-8` by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_charset(request: *mut itop_synchro_import_request, charset: *const c_char) -> itop_status {
+pub extern "C" fn itop_synchro_import_request_charset(
+    request: *mut itop_synchro_import_request,
+    charset: *const c_char,
+) -> itop_status {
     set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
 }
 
 /// Roll everything back at the end. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_simulate(request: *mut itop_synchro_import_request, simulate: bool) -> itop_status {
+pub extern "C" fn itop_synchro_import_request_simulate(
+    request: *mut itop_synchro_import_request,
+    simulate: bool,
+) -> itop_status {
     set(request, |r| Ok(r.simulate(simulate)))
 }
 
 /// On a row's SQL error, report it and go on. Off by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_no_stop_on_import_error(request: *mut itop_synchro_import_request, on: bool) -> itop_status {
+pub extern "C" fn itop_synchro_import_request_no_stop_on_import_error(
+    request: *mut itop_synchro_import_request,
+    on: bool,
+) -> itop_status {
     set(request, |r| Ok(r.no_stop_on_import_error(on)))
 }
 
 /// A comment echoed in the report. None by default.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_request_comment(request: *mut itop_synchro_import_request, comment: *const c_char) -> itop_status {
+pub extern "C" fn itop_synchro_import_request_comment(
+    request: *mut itop_synchro_import_request,
+    comment: *const c_char,
+) -> itop_status {
     set(request, |r| Ok(r.comment(ptr::as_str(comment, "comment")?)))
 }
 
@@ -151,7 +179,8 @@ fn run(
 
 /// Loads the CSV file at `csv_path` (a UTF-8 BOM removed) into the data
 /// source, and puts the report in `*result_out`. A failed
-/// synchronization after a good load is not a failure: check `complete`.
+/// synchronization is a failure (`ITOP_STATUS_SERVER`, `NOT_ALLOWED`...):
+/// the load may then be done.
 #[unsafe(no_mangle)]
 pub extern "C" fn itop_client_synchro_import_file(
     client: *const itop_client,
@@ -159,7 +188,9 @@ pub extern "C" fn itop_client_synchro_import_file(
     csv_path: *const c_char,
     result_out: *mut *mut itop_synchro_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || Ok(CsvData::path(ptr::as_str(csv_path, "csv_path")?)))
+    run(client, request, result_out, || {
+        Ok(CsvData::path(ptr::as_str(csv_path, "csv_path")?))
+    })
 }
 
 /// As `itop_client_synchro_import_file`, with `len` bytes at `data`.
@@ -171,7 +202,9 @@ pub extern "C" fn itop_client_synchro_import_bytes(
     len: usize,
     result_out: *mut *mut itop_synchro_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || Ok(CsvData::bytes(ptr::as_bytes(data, len, "data")?)))
+    run(client, request, result_out, || {
+        Ok(CsvData::bytes(ptr::as_bytes(data, len, "data")?))
+    })
 }
 
 /// Frees a synchro import result. NULL does nothing.
@@ -191,7 +224,6 @@ pub extern "C" fn itop_synchro_import_result_summary(
         let mut out = itop_synchro_import_summary {
             issues: report.issues,
             has_synchro: report.synchro.is_some(),
-            complete: report.is_complete(),
             has_issues: report.has_issues(),
             ..itop_synchro_import_summary::default()
         };
@@ -212,26 +244,18 @@ pub extern "C" fn itop_synchro_import_result_synchro_counters(
 ) -> itop_status {
     handles::get(result, "result", counters_out, |r| {
         let counters = r.report.synchro.as_ref();
-        counters.map(Into::into).ok_or_else(|| Failure::not_found("no synchronization summary"))
-    })
-}
-
-/// Copies the synchronization's `ERROR:` text (empty when none).
-#[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_result_synchro_error(
-    result: *const itop_synchro_import_result,
-    buf: *mut c_char,
-    len: usize,
-    written: *mut usize,
-) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        Ok(r.report.synchro_error.clone().unwrap_or_default())
+        counters
+            .map(Into::into)
+            .ok_or_else(|| Failure::not_found("no synchronization summary"))
     })
 }
 
 /// Stores the number of row lines of the import phase.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_result_row_count(result: *const itop_synchro_import_result, count_out: *mut usize) -> itop_status {
+pub extern "C" fn itop_synchro_import_result_row_count(
+    result: *const itop_synchro_import_result,
+    count_out: *mut usize,
+) -> itop_status {
     handles::get(result, "result", count_out, |r| Ok(r.report.rows.len()))
 }
 
@@ -244,7 +268,10 @@ pub extern "C" fn itop_synchro_import_result_row(
 ) -> itop_status {
     handles::get(result, "result", row_out, |r| {
         let row = handles::item(&r.report.rows, index, "row")?;
-        Ok(itop_synchro_import_row { row: row.row, kind: enums::synchro_row_kind(row.kind) })
+        Ok(itop_synchro_import_row {
+            row: row.row,
+            kind: enums::synchro_row_kind(row.kind),
+        })
     })
 }
 
@@ -264,12 +291,26 @@ pub extern "C" fn itop_synchro_import_result_row_text(
 
 /// Copies the report as text for people.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_result_text(result: *const itop_synchro_import_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| Ok(r.report.to_string()))
+pub extern "C" fn itop_synchro_import_result_text(
+    result: *const itop_synchro_import_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        Ok(r.report.to_string())
+    })
 }
 
 /// Copies the whole report as JSON.
 #[unsafe(no_mangle)]
-pub extern "C" fn itop_synchro_import_result_json(result: *const itop_synchro_import_result, buf: *mut c_char, len: usize, written: *mut usize) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| handles::json(&r.report))
+pub extern "C" fn itop_synchro_import_result_json(
+    result: *const itop_synchro_import_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> itop_status {
+    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
+        handles::json(&r.report)
+    })
 }

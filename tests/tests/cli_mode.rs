@@ -15,8 +15,8 @@ use std::{
 };
 
 use itop_core::{
-    Client, CsvData, Error, ExportFormat, ExportRequest, ImportRequest, Secret,
-    SynchroExecRequest, SynchroImportRequest, Credentials,
+    Client, Credentials, CsvData, Error, ExportFormat, ExportRequest, ImportRequest, Secret,
+    SynchroExecRequest, SynchroImportRequest,
 };
 
 struct Root {
@@ -29,7 +29,10 @@ struct Root {
 }
 
 fn php_missing() -> bool {
-    let found = Command::new("php").arg("-v").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("php")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
         assert!(
             std::env::var("ITOP_REQUIRE_PHP").as_deref() != Ok("1"),
@@ -42,18 +45,32 @@ fn php_missing() -> bool {
 
 fn root() -> Option<Root> {
     let env = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-    if let (Some(root), Some(user), Some(pwd)) =
-        (env("ITOP_TEST_ROOT"), env("ITOP_TEST_USER"), env("ITOP_TEST_PWD"))
-    {
+    if let (Some(root), Some(user), Some(pwd)) = (
+        env("ITOP_TEST_ROOT"),
+        env("ITOP_TEST_USER"),
+        env("ITOP_TEST_PWD"),
+    ) {
         let php = env("ITOP_TEST_PHP").unwrap_or_else(|| "php".into());
-        return Some(Root { root: root.into(), php: php.into(), user, pwd, standin: false, _dir: None });
+        return Some(Root {
+            root: root.into(),
+            php: php.into(),
+            user,
+            pwd,
+            standin: false,
+            _dir: None,
+        });
     }
     if php_missing() {
         return None;
     }
     let dir = tempfile::tempdir().unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("php/itop");
-    let status = Command::new("cp").arg("-r").arg(&source).arg(dir.path()).status().unwrap();
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&source)
+        .arg(dir.path())
+        .status()
+        .unwrap();
     assert!(status.success());
     let root = dir.path().join("itop");
     std::fs::create_dir_all(root.join("data/log")).unwrap();
@@ -84,8 +101,11 @@ impl Root {
 
     /// The stand-ins' call log.
     fn calls(&self) -> Vec<serde_json::Value> {
-        let text = std::fs::read_to_string(self.root.join("data/log/calls.jsonl")).unwrap_or_default();
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+        let text =
+            std::fs::read_to_string(self.root.join("data/log/calls.jsonl")).unwrap_or_default();
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 }
 
@@ -116,9 +136,15 @@ fn import_and_export_run_through_php() {
     let tag = tag();
     let people = seed_people(&root, &tag, 5);
     let request = ImportRequest::new("Person").reconciliation_keys(["email"]);
-    let report = root.client().import(&request, CsvData::bytes(people.clone())).unwrap();
+    let report = root
+        .client()
+        .import(&request, CsvData::bytes(people.clone()))
+        .unwrap();
     assert_eq!(report.summary.as_ref().unwrap().created, 5, "{report:?}");
-    let report = root.client().import(&request, CsvData::reader(std::io::Cursor::new(people))).unwrap();
+    let report = root
+        .client()
+        .import(&request, CsvData::reader(std::io::Cursor::new(people)))
+        .unwrap();
     assert_eq!(report.summary.as_ref().unwrap().unchanged, 5, "{report:?}");
 
     let export = ExportRequest::oql(format!("SELECT Person WHERE org_name = 'Org {tag}'"))
@@ -127,7 +153,10 @@ fn import_and_export_run_through_php() {
     root.client().export(&export, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.lines().count(), 6, "{text}");
-    assert!(text.contains(&format!("\"Noël3\",\"Åberg\",\"n3.{tag}@cli.example\"")), "{text}");
+    assert!(
+        text.contains(&format!("\"Noël3\",\"Åberg\",\"n3.{tag}@cli.example\"")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -136,19 +165,32 @@ fn credentials_go_in_a_private_param_file_never_on_argv() {
     if !root.standin {
         return;
     }
-    root.client().synchro_exec(&SynchroExecRequest::new([1])).unwrap();
+    root.client()
+        .synchro_exec(&SynchroExecRequest::new([1]))
+        .unwrap();
     let calls = root.calls();
     assert_eq!(calls.len(), 1);
-    let argv: Vec<&str> = calls[0]["argv"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let argv: Vec<&str> = calls[0]["argv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert!(argv.iter().all(|a| !a.contains(&root.pwd)), "{argv:?}");
     assert!(argv.contains(&"--data_sources=1"), "{argv:?}");
     let files = calls[0]["params_files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0]["mode"], "0600");
     let content = files[0]["content"].as_str().unwrap();
-    assert!(content.contains(&format!("auth_pwd = {}", root.pwd)), "{content}");
+    assert!(
+        content.contains(&format!("auth_pwd = {}", root.pwd)),
+        "{content}"
+    );
     let path = Path::new(files[0]["path"].as_str().unwrap());
-    assert!(!path.exists(), "the parameters file must be removed after the call");
+    assert!(
+        !path.exists(),
+        "the parameters file must be removed after the call"
+    );
     assert!(!path.parent().unwrap().exists(), "its private folder too");
 }
 
@@ -198,17 +240,27 @@ fn a_timeout_kills_php_and_reports_it() {
     std::fs::write(root.root.join("data/sleep"), "30").unwrap();
     let client = Client::builder()
         .itop_root(&root.root)
-        .credentials(Credentials::password(&root.user, Secret::new(root.pwd.clone())))
+        .credentials(Credentials::password(
+            &root.user,
+            Secret::new(root.pwd.clone()),
+        ))
         .timeout(Duration::from_millis(800))
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.synchro_exec(&SynchroExecRequest::new([1])).unwrap_err();
+    let err = client
+        .synchro_exec(&SynchroExecRequest::new([1]))
+        .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(10));
-    let Error::Process { message, .. } = &err else { panic!("{err:?}") };
+    let Error::Process { message, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(message.contains("killed"), "{message}");
     std::thread::sleep(Duration::from_millis(100));
-    assert!(find_process(&root.root.to_string_lossy()).is_none(), "php left running");
+    assert!(
+        find_process(&root.root.to_string_lossy()).is_none(),
+        "php left running"
+    );
 }
 
 #[test]
@@ -217,12 +269,22 @@ fn wrong_password_is_an_auth_error_whatever_the_exit_code() {
     let client = root.client_as(&root.user, "Wr0ng-pass");
     // import.php exits 255, the synchro scripts exit 0: both are failures.
     let err = client
-        .import(&ImportRequest::new("Organization"), CsvData::bytes("name\nx\n"))
+        .import(
+            &ImportRequest::new("Organization"),
+            CsvData::bytes("name\nx\n"),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::Auth { .. }), "{err:?}");
-    let err = client.synchro_exec(&SynchroExecRequest::new([1])).unwrap_err();
-    let Error::Auth { raw, .. } = &err else { panic!("{err:?}") };
-    assert!(raw.contains("Access restricted or wrong credentials"), "{raw}");
+    let err = client
+        .synchro_exec(&SynchroExecRequest::new([1]))
+        .unwrap_err();
+    let Error::Auth { raw, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        raw.contains("Access restricted or wrong credentials"),
+        "{raw}"
+    );
     let mut out = Vec::new();
     let export = ExportRequest::oql("SELECT Person").fields(["name"]);
     let err = client.export(&export, &mut out).unwrap_err();
@@ -237,8 +299,13 @@ fn a_hash_in_the_password_is_refused_unless_argv_is_allowed() {
         .client_as(&root.user, "pa#ss")
         .synchro_exec(&SynchroExecRequest::new([1]))
         .unwrap_err();
-    let Error::InvalidRequest { reason, .. } = &err else { panic!("{err:?}") };
-    assert!(reason.contains('#') || reason.contains("parameters file"), "{reason}");
+    let Error::InvalidRequest { reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        reason.contains('#') || reason.contains("parameters file"),
+        "{reason}"
+    );
     assert!(!err.to_string().contains("pa#ss"));
 
     let allowed = Client::builder()
@@ -247,19 +314,29 @@ fn a_hash_in_the_password_is_refused_unless_argv_is_allowed() {
         .allow_secrets_on_argv(true)
         .build()
         .unwrap();
-    let err = allowed.synchro_exec(&SynchroExecRequest::new([1])).unwrap_err();
+    let err = allowed
+        .synchro_exec(&SynchroExecRequest::new([1]))
+        .unwrap_err();
     assert!(matches!(err, Error::Auth { .. }), "{err:?}");
 }
 
 #[test]
 fn exit_zero_with_an_error_text_is_a_failure() {
     let Some(root) = root() else { return };
-    let err = root.client().synchro_exec(&SynchroExecRequest::new([999])).unwrap_err();
-    let Error::BadRequest { raw, .. } = &err else { panic!("{err:?}") };
+    let err = root
+        .client()
+        .synchro_exec(&SynchroExecRequest::new([999]))
+        .unwrap_err();
+    let Error::BadRequest { raw, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(raw.contains("does not exist"), "{raw}");
     let err = root
         .client()
-        .synchro_import(&SynchroImportRequest::new(999), CsvData::bytes("primary_key\n1\n"))
+        .synchro_import(
+            &SynchroImportRequest::new(999),
+            CsvData::bytes("primary_key\n1\n"),
+        )
         .unwrap_err();
     assert!(matches!(err, Error::BadRequest { .. }), "{err:?}");
 }

@@ -19,13 +19,21 @@ fn import_people(itop: &Itop, tag: &str, count: usize) -> (String, String) {
             CsvData::bytes(orgs),
         )
         .expect("import organization");
-    assert_eq!(report.summary.as_ref().map(|s| s.created), Some(1), "{report:?}");
+    assert_eq!(
+        report.summary.as_ref().map(|s| s.created),
+        Some(1),
+        "{report:?}"
+    );
     (org, people)
 }
 
 fn export_csv(itop: &Itop, org: &str) -> String {
-    let request = ExportRequest::oql(format!("SELECT Person WHERE org_name = '{org}'"))
-        .fields(["first_name", "name", "email", "org_id->name"]);
+    let request = ExportRequest::oql(format!("SELECT Person WHERE org_name = '{org}'")).fields([
+        "first_name",
+        "name",
+        "email",
+        "org_id->name",
+    ]);
     let mut out = Vec::new();
     itop.client().export(&request, &mut out).expect("export");
     String::from_utf8(out).expect("UTF-8 export")
@@ -38,26 +46,40 @@ fn import_then_export_then_reimport_is_unchanged() {
     let (org, people) = import_people(&itop, &tag, 25);
     let request = ImportRequest::new("Person").reconciliation_keys(["email"]);
 
-    let first = itop.client().import(&request, CsvData::bytes(people.clone())).unwrap();
+    let first = itop
+        .client()
+        .import(&request, CsvData::bytes(people.clone()))
+        .unwrap();
     let summary = first.summary.as_ref().expect("summary");
-    assert_eq!((summary.created, summary.updated, summary.unchanged), (25, 0, 0));
+    assert_eq!(
+        (summary.created, summary.updated, summary.unchanged),
+        (25, 0, 0)
+    );
     assert_eq!(first.issues, 0);
     assert_eq!(summary.data_lines, 25);
 
     let exported = export_csv(&itop, &org);
     let mut lines = exported.lines();
-    assert_eq!(lines.next(), Some("\"first_name\",\"name\",\"email\",\"org_id->name\""));
+    assert_eq!(
+        lines.next(),
+        Some("\"first_name\",\"name\",\"email\",\"org_id->name\"")
+    );
     assert_eq!(exported.lines().count(), 26, "{exported}");
     assert!(exported.contains(&format!("\"Zoé7\",\"Müller\",\"p7.{tag}@test.example\"")));
 
     // The same client twice: the one-byte-short Content-Length of
     // import.php must not break the next call.
     let client = itop.client();
-    let second = client.import(&request, CsvData::bytes(people.clone())).unwrap();
+    let second = client
+        .import(&request, CsvData::bytes(people.clone()))
+        .unwrap();
     let third = client.import(&request, CsvData::bytes(people)).unwrap();
     for report in [second, third] {
         let summary = report.summary.expect("summary");
-        assert_eq!((summary.created, summary.updated, summary.unchanged), (0, 0, 25));
+        assert_eq!(
+            (summary.created, summary.updated, summary.unchanged),
+            (0, 0, 25)
+        );
     }
 }
 
@@ -69,14 +91,30 @@ fn details_mode_reports_each_row() {
     let request = ImportRequest::new("Person")
         .reconciliation_keys(["email"])
         .output(OutputMode::Details);
-    let report = itop.client().import(&request, CsvData::bytes(people.clone())).unwrap();
+    let report = itop
+        .client()
+        .import(&request, CsvData::bytes(people.clone()))
+        .unwrap();
     assert_eq!(report.rows.len(), 3);
-    assert!(report.rows.iter().all(|r| r.status == itop_core::report::RowStatus::Created));
+    assert!(
+        report
+            .rows
+            .iter()
+            .all(|r| r.status == itop_core::report::RowStatus::Created)
+    );
 
     let changed = people.replace("Analyst, senior", "Architect");
-    let report = itop.client().import(&request, CsvData::bytes(changed)).unwrap();
+    let report = itop
+        .client()
+        .import(&request, CsvData::bytes(changed))
+        .unwrap();
     assert_eq!(report.summary.as_ref().unwrap().updated, 3);
-    assert!(report.rows.iter().all(|r| matches!(r.status, itop_core::report::RowStatus::Updated { .. })));
+    assert!(
+        report
+            .rows
+            .iter()
+            .all(|r| matches!(r.status, itop_core::report::RowStatus::Updated { .. }))
+    );
 }
 
 #[test]
@@ -102,7 +140,10 @@ fn a_bom_in_the_file_is_removed_before_sending() {
     let (_, people) = import_people(&itop, &tag, 2);
     let with_bom = format!("\u{feff}{people}");
     let request = ImportRequest::new("Person").reconciliation_keys(["email"]);
-    let report = itop.client().import(&request, CsvData::bytes(with_bom)).unwrap();
+    let report = itop
+        .client()
+        .import(&request, CsvData::bytes(with_bom))
+        .unwrap();
     assert_eq!(report.summary.unwrap().created, 2);
 }
 
@@ -115,7 +156,10 @@ fn a_csv_file_on_disk_is_streamed() {
     let path = dir.path().join("people.csv");
     std::fs::write(&path, people).unwrap();
     let request = ImportRequest::new("Person").reconciliation_keys(["email"]);
-    let report = itop.client().import(&request, CsvData::path(&path)).unwrap();
+    let report = itop
+        .client()
+        .import(&request, CsvData::path(&path))
+        .unwrap();
     assert_eq!(report.summary.unwrap().created, 40);
 }
 
@@ -124,10 +168,18 @@ fn unknown_class_is_a_bad_request_with_itops_text() {
     let itop = Itop::start();
     let err = itop
         .client()
-        .import(&ImportRequest::new("NoSuchClass"), CsvData::bytes("name\nx\n"))
+        .import(
+            &ImportRequest::new("NoSuchClass"),
+            CsvData::bytes("name\nx\n"),
+        )
         .unwrap_err();
-    let Error::BadRequest { message, raw, .. } = &err else { panic!("{err:?}") };
-    assert!(message.contains("Unknown class: 'NoSuchClass'"), "{message}");
+    let Error::BadRequest { message, raw, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("Unknown class: 'NoSuchClass'"),
+        "{message}"
+    );
     assert!(raw.contains("#Unknown class: 'NoSuchClass'"), "{raw}");
 }
 
@@ -141,8 +193,13 @@ fn unknown_column_is_a_bad_request() {
             CsvData::bytes("first_name,no_such_column\nA,B\n"),
         )
         .unwrap_err();
-    let Error::BadRequest { message, raw, .. } = &err else { panic!("{err:?}") };
-    assert!(message.contains("Unknown column: 'no_such_column'"), "{message}");
+    let Error::BadRequest { message, raw, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("Unknown column: 'no_such_column'"),
+        "{message}"
+    );
     assert!(raw.contains("Possible columns:"), "{raw}");
 }
 
@@ -158,8 +215,13 @@ fn malformed_csv_in_details_mode_is_a_server_error_with_the_body() {
         .output(OutputMode::Details);
     // The CSV of the captured sample import/http_post_malformed_csv.
     let csv = "first_name,name,org_id->name,email\n\"Gina,Green,Lab Org A,gina.green@lab.example\nHank,\"Hill,Lab Org A\nIvy,Ivers,Lab Org A,ivy.ivers@lab.example,EXTRA,COLS\n";
-    let err = itop.client().import(&request, CsvData::bytes(csv)).unwrap_err();
-    let Error::Server { status, raw, .. } = &err else { panic!("{err:?}") };
+    let err = itop
+        .client()
+        .import(&request, CsvData::bytes(csv))
+        .unwrap_err();
+    let Error::Server { status, raw, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(*status, Some(500));
     assert!(raw.contains("iTop: An error occurred"), "{raw}");
 }
@@ -172,7 +234,9 @@ fn wrong_password_fails_import_and_export_on_every_channel() {
         let err = client
             .import(&ImportRequest::new("Person"), CsvData::bytes("name\nx\n"))
             .unwrap_err();
-        let Error::Auth { raw, .. } = &err else { panic!("{channel:?}: {err:?}") };
+        let Error::Auth { raw, .. } = &err else {
+            panic!("{channel:?}: {err:?}")
+        };
         assert!(raw.contains("Invalid login"), "{raw}");
 
         let mut out = Vec::new();
@@ -189,7 +253,9 @@ fn bad_oql_is_a_bad_request_and_writes_nothing() {
     let mut out = Vec::new();
     let request = ExportRequest::oql("SELEKT Organization").fields(["name"]);
     let err = itop.client().export(&request, &mut out).unwrap_err();
-    let Error::BadRequest { message, raw, .. } = &err else { panic!("{err:?}") };
+    let Error::BadRequest { message, raw, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(message.contains("Invalid OQL query"), "{message}");
     assert!(raw.contains("SELEKT"), "{raw}");
     assert!(out.is_empty());
@@ -217,7 +283,11 @@ fn export_to_a_path_leaves_no_file_on_failure() {
     let request = ExportRequest::oql("SELEKT Person").fields(["name"]);
     assert!(itop.client().export_to_path(&request, &path).is_err());
     assert!(!path.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temp file left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "temp file left behind"
+    );
 
     let good = ExportRequest::oql("SELECT Organization").fields(["name"]);
     let outcome = itop.client().export_to_path(&good, &path).unwrap();
@@ -230,7 +300,9 @@ fn export_to_a_path_leaves_no_file_on_failure() {
 fn credentials_never_travel_in_the_query_string() {
     let itop = Itop::start();
     let Some(server) = &itop.server else { return };
-    let _ = itop.client().import(&ImportRequest::new("Person"), CsvData::bytes("name\nx\n"));
+    let _ = itop
+        .client()
+        .import(&ImportRequest::new("Person"), CsvData::bytes("name\nx\n"));
     let requests = server.requests();
     assert!(!requests.is_empty());
     for request in requests {

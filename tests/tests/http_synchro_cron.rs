@@ -4,8 +4,7 @@ mod common;
 
 use common::{Itop, unique};
 use itop_core::{
-    AuthChannel, CronRequest, CsvData, Error, OutputMode, SynchroExecRequest,
-    SynchroImportRequest,
+    AuthChannel, CronRequest, CsvData, Error, OutputMode, SynchroExecRequest, SynchroImportRequest,
 };
 
 fn replica_csv(tag: &str, count: usize) -> String {
@@ -67,7 +66,10 @@ fn synchro_import_retcode_keeps_the_synchro_summary() {
         .synchro_import(&request, CsvData::bytes(replica_csv(&tag, 2)))
         .unwrap();
     assert_eq!(report.issues, 0);
-    assert!(report.import.is_none(), "retcode mode has no import summary");
+    assert!(
+        report.import.is_none(),
+        "retcode mode has no import summary"
+    );
     assert!(report.synchro.is_some());
 }
 
@@ -77,7 +79,10 @@ fn synchro_import_strips_the_bom_itop_would_keep() {
     let tag = unique("m");
     let csv = format!("\u{feff}{}", replica_csv(&tag, 1));
     let request = SynchroImportRequest::new(itop.person_source);
-    let report = itop.client().synchro_import(&request, CsvData::bytes(csv)).unwrap();
+    let report = itop
+        .client()
+        .synchro_import(&request, CsvData::bytes(csv))
+        .unwrap();
     assert_eq!(report.import.unwrap().data_lines, 1);
 }
 
@@ -89,21 +94,30 @@ fn unknown_data_source_is_a_bad_request() {
         .client()
         .synchro_import(&request, CsvData::bytes(replica_csv("u", 1)))
         .unwrap_err();
-    let Error::BadRequest { message, raw, .. } = &err else { panic!("{err:?}") };
-    assert!(message.contains("Unknown data source id: '999'"), "{message}");
+    let Error::BadRequest { message, raw, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("Unknown data source id: '999'"),
+        "{message}"
+    );
     assert!(raw.contains("999"));
 }
 
 #[test]
 fn synchronization_by_a_user_who_does_not_own_the_source_is_not_allowed() {
     let itop = Itop::start();
-    let Some(reader) = itop.other("reader") else { return };
+    let Some(reader) = itop.other("reader") else {
+        return;
+    };
     let client = itop.client_as(&reader, AuthChannel::Basic);
     let request = SynchroImportRequest::new(itop.person_source);
     let err = client
         .synchro_import(&request, CsvData::bytes(replica_csv(&unique("o"), 1)))
         .unwrap_err();
-    let Error::NotAllowed { message, .. } = &err else { panic!("{err:?}") };
+    let Error::NotAllowed { message, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(message.contains("Only adminstrators"), "{message}");
 }
 
@@ -111,7 +125,10 @@ fn synchronization_by_a_user_who_does_not_own_the_source_is_not_allowed() {
 fn synchro_exec_reports_each_source_in_order() {
     let itop = Itop::start();
     let sources = [itop.person_source, itop.server_source];
-    let report = itop.client().synchro_exec(&SynchroExecRequest::new(sources)).unwrap();
+    let report = itop
+        .client()
+        .synchro_exec(&SynchroExecRequest::new(sources))
+        .unwrap();
     let ids: Vec<u32> = report.sources.iter().map(|s| s.id).collect();
     assert_eq!(ids, sources);
     assert!(report.sources.iter().all(|s| s.error.is_none()));
@@ -122,7 +139,9 @@ fn synchro_exec_stops_at_an_unknown_source() {
     let itop = Itop::start();
     let request = SynchroExecRequest::new([itop.person_source, 999, itop.server_source]);
     let err = itop.client().synchro_exec(&request).unwrap_err();
-    let Error::BadRequest { message, raw, .. } = &err else { panic!("{err:?}") };
+    let Error::BadRequest { message, raw, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(message.contains("999"), "{message}");
     assert!(raw.contains("does not exist"), "{raw}");
 }
@@ -132,7 +151,16 @@ fn max_chunk_size_is_refused_over_http_before_sending() {
     let itop = Itop::start();
     let request = SynchroExecRequest::new([1]).max_chunk_size(100);
     let err = itop.client().synchro_exec(&request).unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest { field: "max_chunk_size", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidRequest {
+                field: "max_chunk_size",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -147,12 +175,17 @@ fn wrong_password_fails_every_synchro_and_cron_call() {
                     CsvData::bytes(replica_csv("w", 1)),
                 )
                 .err(),
-            client.synchro_exec(&SynchroExecRequest::new([itop.person_source])).err(),
+            client
+                .synchro_exec(&SynchroExecRequest::new([itop.person_source]))
+                .err(),
             client.cron(&CronRequest::new()).err(),
         ];
         for (i, result) in results.into_iter().enumerate() {
             let err = result.unwrap_or_else(|| panic!("call {i} with {channel:?} succeeded"));
-            assert!(matches!(err, Error::Auth { .. }), "call {i} {channel:?}: {err:?}");
+            assert!(
+                matches!(err, Error::Auth { .. }),
+                "call {i} {channel:?}: {err:?}"
+            );
             assert!(!err.raw_response().unwrap_or_default().is_empty());
         }
     }
@@ -175,12 +208,23 @@ fn cron_runs_for_an_administrator() {
 fn cron_is_refused_to_other_users() {
     let itop = Itop::start();
     if let Some(reader) = itop.other("reader") {
-        let err = itop.client_as(&reader, AuthChannel::Basic).cron(&CronRequest::new()).unwrap_err();
-        let Error::NotAllowed { message, .. } = &err else { panic!("{err:?}") };
-        assert!(message.contains("Access restricted to administrators"), "{message}");
+        let err = itop
+            .client_as(&reader, AuthChannel::Basic)
+            .cron(&CronRequest::new())
+            .unwrap_err();
+        let Error::NotAllowed { message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            message.contains("Access restricted to administrators"),
+            "{message}"
+        );
     }
     if let Some(portal) = itop.other("portal") {
-        let err = itop.client_as(&portal, AuthChannel::Basic).cron(&CronRequest::new()).unwrap_err();
+        let err = itop
+            .client_as(&portal, AuthChannel::Basic)
+            .cron(&CronRequest::new())
+            .unwrap_err();
         assert!(matches!(err, Error::Auth { .. }), "{err:?}");
     }
 }

@@ -95,7 +95,8 @@ impl ChunkedImport {
         }
         for mut row in part.rows {
             let local = usize::try_from(row.line).unwrap_or(usize::MAX);
-            self.file_lines.push(chunk.record_lines.get(local).copied().unwrap_or_default());
+            self.file_lines
+                .push(chunk.record_lines.get(local).copied().unwrap_or_default());
             row.line += chunk.first_row;
             total.rows.push(row);
         }
@@ -170,7 +171,11 @@ impl ChunkedSynchroImport {
 
     /// True on load issues or synchronization errors.
     pub fn has_issues(&self) -> bool {
-        self.load.has_issues() || self.synchro.as_ref().is_some_and(SynchroExecReport::has_errors)
+        self.load.has_issues()
+            || self
+                .synchro
+                .as_ref()
+                .is_some_and(SynchroExecReport::has_errors)
     }
 
     /// Adds the load report of `chunk`.

@@ -49,7 +49,12 @@ impl fmt::Display for Interruption {
             write!(f, "; rows {}-{} written", done.start, done.end - 1)?;
         }
         if !open.is_empty() {
-            write!(f, "; rows {}-{} may be partly written", open.start, open.end - 1)?;
+            write!(
+                f,
+                "; rows {}-{} may be partly written",
+                open.start,
+                open.end - 1
+            )?;
         }
         match self.resume_from_line {
             Some(line) => write!(f, "; resume from line {line}"),
@@ -78,7 +83,10 @@ mod tests {
     fn says_what_is_written_and_where_to_resume() {
         let interruption = Interruption {
             chunk: Some(2),
-            error: Error::InvalidRequest { field: "x", reason: "boom".to_owned() },
+            error: Error::InvalidRequest {
+                field: "x",
+                reason: "boom".to_owned(),
+            },
             committed: 0..2000,
             uncertain: 2000..3000,
             resume_from_line: Some(2002),

@@ -159,7 +159,10 @@ pub(crate) fn single_cell_value(record: &[u8], qualifier: u8) -> Option<Vec<u8>>
 fn trim(bytes: &[u8]) -> &[u8] {
     let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0B);
     let start = bytes.iter().position(|b| !blank(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !blank(b)).map_or(start, |at| at + 1);
+    let end = bytes
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |at| at + 1);
     &bytes[start..end]
 }
 
@@ -193,7 +196,8 @@ mod tests {
             ("a,\"x\"\"\ny\"\n", &["a,\"x\"\"\ny\"\n"]),
             ("a,b\"c\nd\n", &["a,b\"c\n", "d\n"]),
             ("a,  \"q\nq\"\n", &["a,  \"q\nq\"\n"]),
-            ("a,\"ab\"cd\"e\nf\"\n", &["a,\"ab\"cd\"e\nf\"\n"]),
+            ("a,\"ab\"c\"e\nf\"\n", &["a,\"ab\"c\"e\nf\"\n"]),
+            ("a,\"ab\"cd\"e\nf\"\n", &["a,\"ab\"cd\"e\n", "f\"\n"]),
             ("a,\"x\\\"\ny\n", &["a,\"x\\\"\n", "y\n"]),
             ("a\rb,c\r\nd\n", &["a\rb,c\r\n", "d\n"]),
             ("a,\"open\nb\nc", &["a,\"open\nb\nc"]),
@@ -220,7 +224,8 @@ mod tests {
 
     #[test]
     fn single_cells_are_read_like_itop() {
-        let value = |r: &str| single_cell_value(r.as_bytes(), b'"').map(|v| String::from_utf8(v).unwrap());
+        let value =
+            |r: &str| single_cell_value(r.as_bytes(), b'"').map(|v| String::from_utf8(v).unwrap());
         assert_eq!(value("  \r\n").as_deref(), Some(""));
         assert_eq!(value("\"\"\n").as_deref(), Some(""));
         assert_eq!(value(" <NULL> \n"), None);

@@ -31,7 +31,11 @@ impl Progress {
     /// Input bytes per second so far.
     pub fn rate(&self) -> f64 {
         let seconds = self.elapsed.as_secs_f64();
-        if seconds > 0.0 { self.bytes_read as f64 / seconds } else { 0.0 }
+        if seconds > 0.0 {
+            self.bytes_read as f64 / seconds
+        } else {
+            0.0
+        }
     }
 
     /// Estimated time left, when the size is known and some bytes are done.
@@ -140,10 +144,13 @@ impl<'a> Run<'a> {
 }
 
 fn one_byte(field: &'static str, c: char) -> Result<u8> {
-    u8::try_from(c).ok().filter(u8::is_ascii).ok_or_else(|| Error::InvalidRequest {
-        field,
-        reason: format!("{c:?} is not a one-byte character"),
-    })
+    u8::try_from(c)
+        .ok()
+        .filter(u8::is_ascii)
+        .ok_or_else(|| Error::InvalidRequest {
+            field,
+            reason: format!("{c:?} is not a one-byte character"),
+        })
 }
 
 fn input_size(data: &Spooled) -> Option<u64> {
@@ -155,7 +162,10 @@ fn input_size(data: &Spooled) -> Option<u64> {
 
 /// True when `request` asks for a simulation (read from its wire fields).
 fn simulates(request: &SynchroImportRequest) -> Result<bool> {
-    Ok(request.fields()?.iter().any(|(name, value)| name == "simulate" && value == "1"))
+    Ok(request
+        .wire_fields()?
+        .iter()
+        .any(|(name, value)| name == "simulate" && value == "1"))
 }
 
 impl Client {
@@ -195,7 +205,7 @@ impl Client {
         options: ChunkOptions,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<ChunkedImport> {
-        request.fields()?;
+        request.wire_fields()?;
         let mut run = Run::open(csv, request.csv_options(), options, progress)?;
         let mut merged = ChunkedImport::new(request.output_mode(), 0);
         loop {
@@ -254,7 +264,10 @@ impl Client {
                 }
             };
             merged.first_row = run.first_row;
-            match self.synchro_import(&load_request, CsvData::bytes(std::mem::take(&mut chunk.data))) {
+            match self.synchro_import(
+                &load_request,
+                CsvData::bytes(std::mem::take(&mut chunk.data)),
+            ) {
                 Ok(part) => merged.add(&chunk, run.header_len, part),
                 Err(error) => {
                     merged.interrupted = Some(run.stopped(Some(&chunk), error));

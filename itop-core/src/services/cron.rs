@@ -50,7 +50,7 @@ impl Request for CronRequest {
         Service::Cron
     }
 
-    fn fields(&self) -> Result<Vec<Field>> {
+    fn wire_fields(&self) -> Result<Vec<Field>> {
         let mut fields = Vec::new();
         for (name, on) in [
             ("verbose", self.verbose),
@@ -71,8 +71,8 @@ mod tests {
 
     #[test]
     fn only_flags_that_are_on_are_sent() {
-        let fields = CronRequest::new().status_only(true).fields().unwrap();
+        let fields = CronRequest::new().status_only(true).wire_fields().unwrap();
         assert_eq!(fields, vec![("status_only".into(), "1".to_owned())]);
-        assert!(CronRequest::new().fields().unwrap().is_empty());
+        assert!(CronRequest::new().wire_fields().unwrap().is_empty());
     }
 }

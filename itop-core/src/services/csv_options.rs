@@ -37,14 +37,20 @@ impl CsvOptions {
     }
 
     pub(crate) fn fields(&self, fields: &mut Vec<Field>) -> Result<()> {
-        fields.push(("separator".into(), wire_char("separator".into(), self.separator)?));
+        fields.push((
+            "separator".into(),
+            wire_char("separator", self.separator)?,
+        ));
         if self.qualifier == '\t' {
             return Err(Error::InvalidRequest {
                 field: "qualifier",
                 reason: "a TAB cannot be a text qualifier".to_owned(),
             });
         }
-        fields.push(("qualifier".into(), wire_char("qualifier".into(), self.qualifier)?));
+        fields.push((
+            "qualifier".into(),
+            wire_char("qualifier", self.qualifier)?,
+        ));
         if self.charset.trim().is_empty() || self.charset.trim() != self.charset {
             return Err(Error::InvalidRequest {
                 field: "charset",
@@ -53,7 +59,11 @@ impl CsvOptions {
         }
         // iTop strips a BOM only for exactly `UTF-8`; we strip it ourselves
         // and always send the canonical spelling.
-        let charset = if self.is_utf8() { "UTF-8".to_owned() } else { self.charset.clone() };
+        let charset = if self.is_utf8() {
+            "UTF-8".to_owned()
+        } else {
+            self.charset.clone()
+        };
         fields.push(("charset".into(), charset));
         if let Some(format) = &self.date_format {
             fields.push(("date_format".into(), format.clone()));
@@ -83,7 +93,9 @@ mod tests {
     #[test]
     fn tab_is_sent_as_the_word_tab() {
         let mut fields = Vec::new();
-        CsvOptions::with_separator('\t').fields(&mut fields).unwrap();
+        CsvOptions::with_separator('\t')
+            .fields(&mut fields)
+            .unwrap();
         assert_eq!(fields[0], ("separator".into(), "tab".to_owned()));
         assert_eq!(fields[2], ("charset".into(), "UTF-8".to_owned()));
     }
@@ -91,8 +103,16 @@ mod tests {
     #[test]
     fn multibyte_separator_is_refused() {
         let mut fields = Vec::new();
-        let err = CsvOptions::with_separator('§').fields(&mut fields).unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest { field: "separator", .. }));
+        let err = CsvOptions::with_separator('§')
+            .fields(&mut fields)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidRequest {
+                field: "separator",
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -55,7 +55,8 @@ impl ExportFormat {
             ExportFormat::Xlsx,
             ExportFormat::Pdf,
         ];
-        all.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(text))
+        all.into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -183,8 +184,14 @@ impl ExportRequest {
     }
 
     fn csv_fields(&self, fields: &mut Vec<Field>) -> Result<()> {
-        fields.push(("separator".into(), csv_char("separator".into(), self.separator)?));
-        fields.push(("text-qualifier".into(), csv_char("text-qualifier".into(), self.text_qualifier)?));
+        fields.push((
+            "separator".into(),
+            csv_char("separator", self.separator)?,
+        ));
+        fields.push((
+            "text-qualifier".into(),
+            csv_char("text-qualifier", self.text_qualifier)?,
+        ));
         fields.push(("charset".into(), self.charset.clone()));
         Ok(())
     }
@@ -231,7 +238,7 @@ impl Request for ExportRequest {
         Service::Export
     }
 
-    fn fields(&self) -> Result<Vec<Field>> {
+    fn wire_fields(&self) -> Result<Vec<Field>> {
         let mut fields = Vec::new();
         query_fields(&self.query, &mut fields)?;
         for (name, value) in &self.arguments {
@@ -346,7 +353,7 @@ impl Request for LegacyExportRequest {
         Service::ExportLegacy
     }
 
-    fn fields(&self) -> Result<Vec<Field>> {
+    fn wire_fields(&self) -> Result<Vec<Field>> {
         let mut fields = Vec::new();
         query_fields(&self.query, &mut fields)?;
         for (name, value) in &self.arguments {
@@ -356,7 +363,9 @@ impl Request for LegacyExportRequest {
         if let Some(bad) = self.fields.iter().find(|f| f.contains("->")) {
             return Err(Error::InvalidRequest {
                 field: "fields",
-                reason: format!("export.php refuses external fields such as {bad:?}; use export-v2"),
+                reason: format!(
+                    "export.php refuses external fields such as {bad:?}; use export-v2"
+                ),
             });
         }
         if !self.fields.is_empty() {
@@ -377,12 +386,15 @@ mod tests {
     #[test]
     fn csv_export_sends_explicit_dialect() {
         let fields = ExportRequest::oql("SELECT Person WHERE org_id = :org")
-            .argument("org".into(), "3")
+            .argument("org", "3")
             .fields(["first_name", "name"])
-            .fields()
+            .wire_fields()
             .unwrap();
         let expected: Vec<Field> = vec![
-            ("expression".into(), "SELECT Person WHERE org_id = :org".into()),
+            (
+                "expression".into(),
+                "SELECT Person WHERE org_id = :org".into(),
+            ),
             ("arg_org".into(), "3".into()),
             ("format".into(), "csv".into()),
             ("fields".into(), "first_name,name".into()),
@@ -396,15 +408,15 @@ mod tests {
 
     #[test]
     fn csv_without_fields_is_refused_but_xml_is_not() {
-        assert!(ExportRequest::oql("SELECT Person").fields().is_err());
+        assert!(ExportRequest::oql("SELECT Person").wire_fields().is_err());
         let xml = ExportRequest::oql("SELECT Person").format(ExportFormat::Xml);
-        assert!(xml.fields().is_ok());
+        assert!(xml.wire_fields().is_ok());
     }
 
     #[test]
     fn legacy_export_refuses_external_fields() {
         let request = LegacyExportRequest::new(ExportQuery::Expression("SELECT Person".into()))
             .fields(["org_id->name"]);
-        assert!(request.fields().is_err());
+        assert!(request.wire_fields().is_err());
     }
 }

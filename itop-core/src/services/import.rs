@@ -123,7 +123,7 @@ impl Request for ImportRequest {
         Service::Import
     }
 
-    fn fields(&self) -> Result<Vec<Field>> {
+    fn wire_fields(&self) -> Result<Vec<Field>> {
         if self.class.trim().is_empty() {
             return Err(Error::InvalidRequest {
                 field: "class",
@@ -135,7 +135,10 @@ impl Request for ImportRequest {
         fields.push(("no_localize".into(), flag(!self.localize)));
         self.csv.fields(&mut fields)?;
         if !self.reconciliation_keys.is_empty() {
-            fields.push(("reconciliationkeys".into(), self.reconciliation_keys.join(",")));
+            fields.push((
+                "reconciliationkeys".into(),
+                self.reconciliation_keys.join(","),
+            ));
         }
         fields.push(("simulate".into(), flag(self.simulate)));
         if let Some(comment) = &self.comment {
@@ -153,7 +156,7 @@ mod tests {
     fn sends_the_defaults_itop_gets_wrong() {
         let fields = ImportRequest::new("Person")
             .reconciliation_keys(["email", "org_id->name"])
-            .fields()
+            .wire_fields()
             .unwrap();
         let expected: Vec<Field> = vec![
             ("class".into(), "Person".into()),
@@ -170,7 +173,7 @@ mod tests {
 
     #[test]
     fn empty_class_is_refused_before_sending() {
-        let err = ImportRequest::new(" ").fields().unwrap_err();
+        let err = ImportRequest::new(" ").wire_fields().unwrap_err();
         assert!(matches!(err, Error::InvalidRequest { field: "class", .. }));
     }
 }

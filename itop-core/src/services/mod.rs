@@ -2,7 +2,7 @@
 //!
 //! A request is plain owned data: the values iTop needs go in `new`, the
 //! options are consuming setters whose documentation names iTop's default.
-//! Closed sets are enums. [`Request::fields`] lists what goes on the wire,
+//! Closed sets are enums. [`Request::wire_fields`] lists what goes on the wire,
 //! credentials and CSV data excepted: the transport adds those. The client
 //! always sends the values that iTop would otherwise take from its own
 //! configuration (charset, separator, `no_localize`, output mode), so the
@@ -17,7 +17,9 @@ mod synchro_import;
 
 pub use cron::CronRequest;
 pub use csv_options::CsvOptions;
-pub use export::{ExportFormat, ExportQuery, ExportRequest, LegacyExportFormat, LegacyExportRequest};
+pub use export::{
+    ExportFormat, ExportQuery, ExportRequest, LegacyExportFormat, LegacyExportRequest,
+};
 pub use import::ImportRequest;
 pub use synchro_exec::SynchroExecRequest;
 pub use synchro_import::SynchroImportRequest;
@@ -39,7 +41,7 @@ pub trait Request {
     ///
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when a value
     /// cannot be sent as iTop needs it (e.g. a separator of two bytes).
-    fn fields(&self) -> Result<Vec<Field>>;
+    fn wire_fields(&self) -> Result<Vec<Field>>;
 
     /// `max_chunk_size`, which only the command-line mode understands.
     fn max_chunk_size(&self) -> Option<u32> {

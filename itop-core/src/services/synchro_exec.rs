@@ -48,7 +48,7 @@ impl Request for SynchroExecRequest {
         Service::SynchroExec
     }
 
-    fn fields(&self) -> Result<Vec<Field>> {
+    fn wire_fields(&self) -> Result<Vec<Field>> {
         if self.data_sources.is_empty() || self.data_sources.contains(&0) {
             return Err(Error::InvalidRequest {
                 field: "data_sources",
@@ -56,7 +56,10 @@ impl Request for SynchroExecRequest {
             });
         }
         let ids: Vec<String> = self.data_sources.iter().map(u32::to_string).collect();
-        Ok(vec![("data_sources".into(), ids.join(",")), ("simulate".into(), flag(self.simulate))])
+        Ok(vec![
+            ("data_sources".into(), ids.join(",")),
+            ("simulate".into(), flag(self.simulate)),
+        ])
     }
 
     fn max_chunk_size(&self) -> Option<u32> {
@@ -70,12 +73,12 @@ mod tests {
 
     #[test]
     fn ids_are_joined_without_blanks() {
-        let fields = SynchroExecRequest::new([1, 2]).fields().unwrap();
+        let fields = SynchroExecRequest::new([1, 2]).wire_fields().unwrap();
         assert_eq!(fields[0], ("data_sources".into(), "1,2".to_owned()));
     }
 
     #[test]
     fn no_source_is_refused() {
-        assert!(SynchroExecRequest::new([]).fields().is_err());
+        assert!(SynchroExecRequest::new([]).wire_fields().is_err());
     }
 }

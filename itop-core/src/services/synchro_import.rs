@@ -125,7 +125,7 @@ impl Request for SynchroImportRequest {
         Service::SynchroImport
     }
 
-    fn fields(&self) -> Result<Vec<Field>> {
+    fn wire_fields(&self) -> Result<Vec<Field>> {
         if self.data_source_id == 0 {
             return Err(Error::InvalidRequest {
                 field: "data_source_id",
@@ -137,7 +137,10 @@ impl Request for SynchroImportRequest {
         fields.push(("output".into(), self.output.as_str().to_owned()));
         self.csv.fields(&mut fields)?;
         fields.push(("simulate".into(), flag(self.simulate)));
-        fields.push(("no_stop_on_import_error".into(), flag(self.no_stop_on_import_error)));
+        fields.push((
+            "no_stop_on_import_error".into(),
+            flag(self.no_stop_on_import_error),
+        ));
         if let Some(comment) = &self.comment {
             fields.push(("comment".into(), comment.clone()));
         }
@@ -155,7 +158,10 @@ mod tests {
 
     #[test]
     fn synchronize_off_is_sent_as_zero() {
-        let fields = SynchroImportRequest::new(1).synchronize(false).fields().unwrap();
+        let fields = SynchroImportRequest::new(1)
+            .synchronize(false)
+            .wire_fields()
+            .unwrap();
         assert!(fields.contains(&("synchronize".into(), "0".to_owned())));
         assert!(fields.contains(&("separator".into(), ";".to_owned())));
     }

@@ -18,10 +18,7 @@ use std::{
 
 use super::{Call, ExportOutcome, process::Running};
 use crate::{
-    Channel, Error, RawAnswer, Result, Service,
-    credentials::Credentials,
-    csv_data::Spooled,
-    params,
+    Channel, Error, RawAnswer, Result, Service, credentials::Credentials, csv_data::Spooled, params,
 };
 
 /// Largest stdout read into memory for a report.
@@ -57,8 +54,7 @@ struct Prepared {
 fn file_only(service: Service, name: &str) -> bool {
     matches!(
         (service, name),
-        (Service::ExportLegacy, "no_localize" | "fields_advanced")
-            | (Service::Export, "linksets")
+        (Service::ExportLegacy, "no_localize" | "fields_advanced") | (Service::Export, "linksets")
     )
 }
 
@@ -94,19 +90,31 @@ impl CliTransport {
         let mut files: Vec<PathBuf> = self.settings.param_files.clone();
         if !in_file.is_empty() {
             let path = dir.path().join("call.params");
-            let entries: Vec<(&str, &str)> =
-                in_file.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let entries: Vec<(&str, &str)> = in_file
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             params::write_params_file(&path, &entries)?;
             files.push(path);
         }
         let mut command = Command::new(&self.settings.php);
-        command.arg("-q").arg(self.settings.root.join(service.script()));
+        command
+            .arg("-q")
+            .arg(self.settings.root.join(service.script()));
         if !files.is_empty() {
             command.arg(param_file_argument(&files)?);
         }
         command.args(argv);
-        log::debug!("php -q {} ({} parameters files)", service.script(), files.len());
-        Ok(Prepared { command, _dir: dir, _csv: csv })
+        log::debug!(
+            "php -q {} ({} parameters files)",
+            service.script(),
+            files.len()
+        );
+        Ok(Prepared {
+            command,
+            _dir: dir,
+            _csv: csv,
+        })
     }
 
     fn credentials(
@@ -122,10 +130,15 @@ impl CliTransport {
         let Credentials::Password { login, password } = credentials else {
             return Err(Error::InvalidRequest {
                 field: "credentials",
-                reason: format!("{service} in command-line mode needs a login and password, not a token"),
+                reason: format!(
+                    "{service} in command-line mode needs a login and password, not a token"
+                ),
             });
         };
-        for (key, value) in [("auth_user", login.as_str()), ("auth_pwd", password.expose())] {
+        for (key, value) in [
+            ("auth_user", login.as_str()),
+            ("auth_pwd", password.expose()),
+        ] {
             match params::check_representable(key, value) {
                 Ok(()) => in_file.push((key.to_owned(), value.to_owned())),
                 Err(why) if self.settings.allow_secrets_on_argv => {
@@ -165,7 +178,9 @@ impl CliTransport {
                 .map_err(|e| process_error(service, "reading its output failed", e))?;
             io::copy(&mut stdout, &mut io::sink()).ok();
         }
-        let ended = running.wait().map_err(|e| process_error(service, "waiting failed", e))?;
+        let ended = running
+            .wait()
+            .map_err(|e| process_error(service, "waiting failed", e))?;
         let Some(status) = ended.status else {
             return Err(timed_out(service, self.settings.timeout));
         };
@@ -196,7 +211,10 @@ impl CliTransport {
         let filled = read_full(&mut stdout, &mut head)
             .map_err(|e| process_error(service, "reading its output failed", e))?;
         head.truncate(filled);
-        let unknown = Channel::Cli { exit_code: None, stderr: String::new() };
+        let unknown = Channel::Cli {
+            exit_code: None,
+            stderr: String::new(),
+        };
         let looks_ok = crate::report::export_looks_ok(service, &unknown, &head, format);
         let mut written = 0;
         if looks_ok {
@@ -208,17 +226,33 @@ impl CliTransport {
             (&mut stdout).take(REPORT_LIMIT).read_to_end(&mut head).ok();
         }
         drop(stdout);
-        let ended = running.wait().map_err(|e| process_error(service, "waiting failed", e))?;
+        let ended = running
+            .wait()
+            .map_err(|e| process_error(service, "waiting failed", e))?;
         let Some(status) = ended.status else {
             return Err(timed_out(service, self.settings.timeout));
         };
-        let channel = Channel::Cli { exit_code: status.code(), stderr: ended.stderr };
+        let channel = Channel::Cli {
+            exit_code: status.code(),
+            stderr: ended.stderr,
+        };
         if looks_ok && status.success() {
             out.flush()?;
-            return Ok(ExportOutcome { bytes: written, content_type: None });
+            return Ok(ExportOutcome {
+                bytes: written,
+                content_type: None,
+            });
         }
-        let body = if looks_ok { b"(export data already written)".to_vec() } else { head };
-        Err(crate::report::interpret_export_failure(&RawAnswer { service, channel, body }))
+        let body = if looks_ok {
+            b"(export data already written)".to_vec()
+        } else {
+            head
+        };
+        Err(crate::report::interpret_export_failure(&RawAnswer {
+            service,
+            channel,
+            body,
+        }))
     }
 }
 

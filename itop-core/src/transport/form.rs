@@ -24,7 +24,11 @@ pub(crate) fn encode_into(bytes: &[u8], out: &mut Vec<u8>) {
         } else if byte == b' ' {
             out.push(b'+');
         } else {
-            out.extend_from_slice(&[b'%', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]]);
+            out.extend_from_slice(&[
+                b'%',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 15)],
+            ]);
         }
     }
 }

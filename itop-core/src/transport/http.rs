@@ -77,7 +77,10 @@ impl HttpTransport {
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(certs));
         }
         if settings.insecure {
-            log::warn!("TLS certificate and host name checks are OFF for {}", settings.base_url);
+            log::warn!(
+                "TLS certificate and host name checks are OFF for {}",
+                settings.base_url
+            );
             tls = tls.disable_verification(true);
         }
         let config = ureq::Agent::config_builder()
@@ -97,7 +100,11 @@ impl HttpTransport {
     }
 
     fn url(&self, service: Service) -> String {
-        format!("{}/{}", self.settings.base_url.trim_end_matches('/'), service.script())
+        format!(
+            "{}/{}",
+            self.settings.base_url.trim_end_matches('/'),
+            service.script()
+        )
     }
 
     /// Sends the call and returns the response with its body unread.
@@ -111,7 +118,12 @@ impl HttpTransport {
         }
         let mut fields: Vec<(&str, &str)> = Vec::new();
         let mut basic = None;
-        add_credentials(call.credentials, self.settings.channel, &mut fields, &mut basic)?;
+        add_credentials(
+            call.credentials,
+            self.settings.channel,
+            &mut fields,
+            &mut basic,
+        )?;
         fields.extend(call.fields.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         let encoded = form::encode_fields(fields);
         let (body, len) = match call.csv {
@@ -121,7 +133,10 @@ impl HttpTransport {
 
         let url = self.url(service);
         log::debug!("POST {url} ({len} bytes)");
-        let timeout = self.settings.timeout.unwrap_or_else(|| default_timeout(service));
+        let timeout = self
+            .settings
+            .timeout
+            .unwrap_or_else(|| default_timeout(service));
         let mut request = self
             .agent
             .post(&url)
@@ -151,7 +166,11 @@ impl HttpTransport {
             .limit(REPORT_LIMIT)
             .read_to_vec()
             .map_err(|e| transport_error(service, e))?;
-        Ok(RawAnswer { service, channel, body })
+        Ok(RawAnswer {
+            service,
+            channel,
+            body,
+        })
     }
 
     pub(crate) fn export(
@@ -163,7 +182,11 @@ impl HttpTransport {
         let service = call.service;
         let response = self.send(call)?;
         let channel = channel_of(&response);
-        let mut reader = response.into_body().into_with_config().limit(u64::MAX).reader();
+        let mut reader = response
+            .into_body()
+            .into_with_config()
+            .limit(u64::MAX)
+            .reader();
         let mut head = vec![0u8; EXPORT_PEEK];
         let filled = read_full(&mut reader, &mut head).map_err(|e| io_transport(service, e))?;
         head.truncate(filled);
@@ -174,7 +197,11 @@ impl HttpTransport {
                 .read_to_end(&mut rest)
                 .map_err(|e| io_transport(service, e))?;
             head.extend_from_slice(&rest);
-            let answer = RawAnswer { service, channel, body: head };
+            let answer = RawAnswer {
+                service,
+                channel,
+                body: head,
+            };
             return Err(crate::report::interpret_export_failure(&answer));
         }
         let content_type = match &channel {
@@ -197,10 +224,14 @@ fn is_loopback(url: &str) -> bool {
     let authority = rest.split('/').next().unwrap_or_default();
     let host = match authority.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host),
     };
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn proxy_for(settings: &HttpSettings) -> Result<Option<ureq::Proxy>> {
@@ -208,12 +239,14 @@ fn proxy_for(settings: &HttpSettings) -> Result<Option<ureq::Proxy>> {
         ProxySetting::Direct => Ok(None),
         ProxySetting::FromEnvironment if is_loopback(&settings.base_url) => Ok(None),
         ProxySetting::FromEnvironment => Ok(ureq::Proxy::try_from_env()),
-        ProxySetting::Url(url) => ureq::Proxy::new(url).map(Some).map_err(|_| {
-            Error::InvalidRequest {
-                field: "proxy",
-                reason: "not a proxy URL such as http://host:3128".to_owned(),
-            }
-        }),
+        ProxySetting::Url(url) => {
+            ureq::Proxy::new(url)
+                .map(Some)
+                .map_err(|_| Error::InvalidRequest {
+                    field: "proxy",
+                    reason: "not a proxy URL such as http://host:3128".to_owned(),
+                })
+        }
     }
 }
 
@@ -291,10 +324,19 @@ mod tests {
 
     #[test]
     fn loopback_hosts_are_recognised() {
-        for url in ["http://127.0.0.1:8080/itop", "http://localhost", "https://[::1]:8443/", "http://127.9.9.9"] {
+        for url in [
+            "http://127.0.0.1:8080/itop",
+            "http://localhost",
+            "https://[::1]:8443/",
+            "http://127.9.9.9",
+        ] {
             assert!(is_loopback(url), "{url}");
         }
-        for url in ["http://itop.example.com", "http://10.0.0.1:80", "https://[2001:db8::1]/"] {
+        for url in [
+            "http://itop.example.com",
+            "http://10.0.0.1:80",
+            "https://[2001:db8::1]/",
+        ] {
             assert!(!is_loopback(url), "{url}");
         }
     }
@@ -304,9 +346,15 @@ mod tests {
         let creds = Credentials::password("admin", Secret::new("a:b"));
         let mut fields = Vec::new();
         let mut basic = None;
-        let err = add_credentials(Some(&creds), AuthChannel::Basic, &mut fields, &mut basic)
-            .unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest { field: "credentials", .. }));
+        let err =
+            add_credentials(Some(&creds), AuthChannel::Basic, &mut fields, &mut basic).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidRequest {
+                field: "credentials",
+                ..
+            }
+        ));
         assert!(!err.to_string().contains("a:b"));
     }
 
@@ -324,7 +372,13 @@ mod tests {
     fn basic_header_is_base64_of_login_colon_password() {
         let creds = Credentials::password("admin", Secret::new("pw"));
         let mut basic = None;
-        add_credentials(Some(&creds), AuthChannel::Basic, &mut Vec::new(), &mut basic).unwrap();
+        add_credentials(
+            Some(&creds),
+            AuthChannel::Basic,
+            &mut Vec::new(),
+            &mut basic,
+        )
+        .unwrap();
         assert_eq!(basic.as_deref(), Some("Basic YWRtaW46cHc="));
     }
 }

@@ -5,12 +5,7 @@ pub(crate) mod form;
 pub(crate) mod http;
 mod process;
 
-use crate::{
-    RawAnswer, Result,
-    credentials::Credentials,
-    csv_data::Spooled,
-    services::Field,
-};
+use crate::{RawAnswer, Result, credentials::Credentials, csv_data::Spooled, services::Field};
 
 /// Everything a transport needs for one call.
 pub(crate) struct Call<'a> {

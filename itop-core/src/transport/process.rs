@@ -98,7 +98,11 @@ impl Running {
             }
             None => false,
         };
-        let stderr = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        let stderr = self
+            .stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
         Ok(Ended {
             status: if killed { None } else { Some(status) },
             stderr,

@@ -37,6 +37,9 @@ pub(crate) enum LoginStyle {
     Prompt,
 }
 
+// TODO(#3): `param_file` over HTTP is ignored (iTop reads a server-side file
+// as request defaults); clients must never send it, so nothing relies on it.
+// TODO(#7): maintenance mode (`.maintenance` file, HTTP 503) is not imitated.
 /// Dispatches a request on its path.
 pub(crate) fn handle(state: &State, request: &Request) -> Response {
     let ctx = Ctx {

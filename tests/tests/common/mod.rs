@@ -89,11 +89,17 @@ impl Itop {
                 "sync" => (itop_tests::SYNC_USER, itop_tests::SYNC_PWD),
                 other => panic!("no account {other}"),
             };
-            return Some(Account { login: login.into(), password: password.into() });
+            return Some(Account {
+                login: login.into(),
+                password: password.into(),
+            });
         }
         let found = account(&format!("ITOP_TEST_{}", which.to_uppercase()));
         if found.is_none() {
-            eprintln!("skipped: ITOP_TEST_{}_USER/_PWD not set", which.to_uppercase());
+            eprintln!(
+                "skipped: ITOP_TEST_{}_USER/_PWD not set",
+                which.to_uppercase()
+            );
         }
         found
     }
@@ -141,7 +147,10 @@ pub fn unique(prefix: &str) -> String {
 
 /// CSV for one organization and `count` people in it; emails are unique.
 pub fn people_csv(org: &str, tag: &str, count: usize) -> (String, String) {
-    let orgs = format!("name,code,status\n\"{org}\",\"{}\",active\n", &tag[..tag.len().min(20)]);
+    let orgs = format!(
+        "name,code,status\n\"{org}\",\"{}\",active\n",
+        &tag[..tag.len().min(20)]
+    );
     let mut people = String::from("first_name,name,org_id->name,email,function\n");
     for i in 0..count {
         people.push_str(&format!(
