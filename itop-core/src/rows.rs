@@ -226,16 +226,17 @@ impl Client {
         let (reader, mut writer) = io::pipe()?;
         let (client, request) = (self.clone(), request.clone());
         let download = std::thread::spawn(move || client.export(&request, &mut writer));
-        let rows = match TypedRows::new(reader) {
-            Ok(rows) => rows,
-            Err(err) => {
-                return Err(match download.join() {
-                    Ok(Err(export_err)) => export_err,
-                    _ => err,
-                });
-            }
-        };
-        Ok(ExportRows { rows: Some(rows), download: Some(download) })
+        // An export refused by iTop writes nothing: the header read then
+        // ends empty (or fails), and the download's error says why.
+        let rows = TypedRows::new(reader);
+        if rows.as_ref().is_ok_and(|rows| !rows.headers().is_empty()) {
+            return rows.map(|rows| ExportRows { rows: Some(rows), download: Some(download) });
+        }
+        match download.join() {
+            Ok(Err(export_err)) => Err(export_err),
+            Err(_) => Err(Error::from(io::Error::other("the export thread panicked"))),
+            Ok(Ok(_)) => rows.map(|rows| ExportRows { rows: Some(rows), download: None }),
+        }
     }
 }
 

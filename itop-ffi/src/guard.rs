@@ -99,13 +99,11 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> itop_status {
     }
 }
 
-/// Runs a `_free` body: nothing to report, but a panic must not cross into
-/// C.
+/// Runs a `_free` body: nothing to report, and the last error is kept (C
+/// code often frees before it reads the error), but a panic must not cross
+/// into C.
 pub(crate) fn guard_free(body: impl FnOnce()) {
-    let _ = guard(|| {
-        body();
-        Ok(())
-    });
+    let _ = catch_unwind(AssertUnwindSafe(body));
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
@@ -133,6 +131,8 @@ mod tests {
         let status = guard(|| Err(Failure::null("client")));
         assert_eq!(status, itop_status::NullArgument);
         assert_eq!(last_error::message(), "client is NULL");
+        guard_free(|| panic!("in a free"));
+        assert_eq!(last_error::message(), "client is NULL", "kept by _free");
         assert_eq!(guard(|| Ok(())), itop_status::Ok);
         assert_eq!(last_error::message(), "");
     }

@@ -9,7 +9,8 @@
 //! * Every function but the `_free` ones returns an [`itop_status`]: 0
 //!   (`ITOP_STATUS_OK`) on success. After a failure,
 //!   [`itop_last_error_message`] gives the error with its whole cause chain
-//!   and [`itop_last_error_raw`] iTop's raw answer; both are per thread.
+//!   and [`itop_last_error_raw`] iTop's raw answer; both are per thread,
+//!   reset by the next call (`_free` calls excepted).
 //! * Strings in are NUL-terminated UTF-8 (`INVALID_UTF8` otherwise).
 //!   Strings out go to a caller's buffer `(buf, len, &written)` with
 //!   `snprintf` rules: the text is cut to fit and NUL-terminated, and

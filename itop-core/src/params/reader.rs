@@ -92,11 +92,12 @@ fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
         Cow::Borrowed(_) => Vec::new(),
         Cow::Owned(_) => bytes.split(|&b| b == b'\n').collect(),
     };
-    let lines = scan(&text);
-    let mut params = Params::with_capacity(lines.len());
+    // Room for about one key per line, counted quickly.
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let mut params = Params::with_capacity(newlines + 1);
     params.files.push(path.to_path_buf());
     let mut undecodable = None;
-    for line in lines {
+    for line in scan(&text) {
         LineLint::run(path, &line, &mut params.findings);
         let Shape::Entry { key, value, .. } = &line.shape else {
             continue;

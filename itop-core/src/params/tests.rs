@@ -462,7 +462,7 @@ proptest! {
         let _ = render_check(&params, &findings);
         let text = String::from_utf8_lossy(&bytes);
         let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
-        prop_assert_eq!(scan(&text).len(), newlines + 1);
+        prop_assert_eq!(scan(&text).count(), newlines + 1);
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub(crate) fn shown_value(key: &str, value: &str) -> String {
 /// The key as it may be shown: escaped, and for a key like `auth_pwd=abc`
 /// (a secret key cut before a later `=`, so part of the secret is in the
 /// key) only up to its first `=`, followed by `***`.
-pub(crate) fn shown_key(key: &str) -> String {
+pub fn shown_key(key: &str) -> String {
     match key.split_once('=') {
         Some((head, _)) if is_secret_key(head) => format!("{}=***", escape(head)),
         _ => escape(key),

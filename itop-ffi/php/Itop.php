@@ -1,0 +1,472 @@
+<?php
+/**
+ * PHP binding of the itop C library (itop-ffi), through PHP's FFI.
+ *
+ * Needs the FFI extension (`php -m | grep FFI`; enable with
+ * `-d ffi.enable=1` outside the CLI) and the shared library `libitop.so`,
+ * found at the path given to Library::load(), else $ITOP_FFI_LIB.
+ * Every failure throws an ItopException subclass named after the C status;
+ * its message is the full cause chain and getRaw() is iTop's raw answer.
+ * Reports come back as arrays (the library's JSON reports, decoded).
+ */
+
+declare(strict_types=1);
+
+namespace Itop;
+
+/** Any failure of the library; getCode() is the C status number. */
+class ItopException extends \RuntimeException
+{
+    private string $raw;
+
+    public function __construct(string $message, int $status, string $raw = '')
+    {
+        parent::__construct($message, $status);
+        $this->raw = $raw;
+    }
+
+    /** iTop's raw answer behind the error, '' when none. */
+    public function getRaw(): string
+    {
+        return $this->raw;
+    }
+}
+
+/** NULL_ARGUMENT, INVALID_UTF8, INVALID_REQUEST: a value was refused before sending. */
+class InvalidRequestException extends ItopException {}
+/** AUTH: iTop refused the credentials. */
+class AuthException extends ItopException {}
+/** NOT_ALLOWED: the account lacks a right. */
+class NotAllowedException extends ItopException {}
+/** BAD_REQUEST: unknown class, column or data source, bad OQL... */
+class BadRequestException extends ItopException {}
+/** SERVER and UNEXPECTED: iTop failed or answered something unknown. */
+class ServerException extends ItopException {}
+/** TRANSPORT and PROCESS: no answer (network, timeout, php not run). */
+class TransportException extends ItopException {}
+/** IO and CSV: a local file could not be read or written. */
+class IoException extends ItopException {}
+/** PARAMS: a parameters file could not be read or written. */
+class ParamsException extends ItopException {}
+/** NOT_FOUND: no such key or index. */
+class NotFoundException extends ItopException {}
+
+/** The loaded library, shared by the other classes. */
+final class Library
+{
+    private const EXCEPTIONS = [
+        1 => InvalidRequestException::class, 2 => InvalidRequestException::class,
+        3 => InvalidRequestException::class, 4 => AuthException::class,
+        5 => NotAllowedException::class, 6 => BadRequestException::class,
+        7 => ServerException::class, 8 => ServerException::class,
+        9 => TransportException::class, 10 => TransportException::class,
+        11 => IoException::class, 12 => IoException::class,
+        13 => ParamsException::class, 15 => NotFoundException::class,
+    ];
+
+    private static ?\FFI $ffi = null;
+
+    /** Loads libitop.so ($path, else $ITOP_FFI_LIB) with the declarations of itop.h. */
+    public static function load(?string $path = null): \FFI
+    {
+        if (self::$ffi === null) {
+            $path ??= getenv('ITOP_FFI_LIB') ?: 'libitop.so';
+            $header = file_get_contents(__DIR__ . '/../include/itop.h');
+            self::$ffi = \FFI::cdef(self::declarations($header), $path);
+        }
+        return self::$ffi;
+    }
+
+    /** The header without preprocessor lines and its C++ `extern "C"` block. */
+    private static function declarations(string $header): string
+    {
+        $header = preg_replace('/^#ifdef __cplusplus\n.*?^#endif.*?\n/ms', '', $header);
+        return preg_replace('/^#.*\n/m', '', $header);
+    }
+
+    /** Throws the exception of `$status` unless it is 0 (OK). */
+    public static function check(int $status): void
+    {
+        if ($status === 0) {
+            return;
+        }
+        $ffi = self::load();
+        $message = self::text(fn ($buf, $len, $written) => $ffi->itop_last_error_message($buf, $len, $written));
+        $raw = self::text(fn ($buf, $len, $written) => $ffi->itop_last_error_raw($buf, $len, $written));
+        $class = self::EXCEPTIONS[$status] ?? ItopException::class;
+        throw new $class($message, $status, $raw);
+    }
+
+    /** Reads a text out of `$call($buf, $len, $written)`: its length first, then the text. */
+    public static function text(callable $call): string
+    {
+        $ffi = self::load();
+        $written = $ffi->new('size_t');
+        $status = $call(null, 0, \FFI::addr($written));
+        if ($status !== 0) {
+            return '';
+        }
+        $size = $written->cdata + 1;
+        $buf = $ffi->new("char[$size]");
+        $call($buf, $size, \FFI::addr($written));
+        return \FFI::string($buf, $written->cdata);
+    }
+
+    /** Like text(), throwing on failure. */
+    public static function checkedText(callable $call): string
+    {
+        $ffi = self::load();
+        $written = $ffi->new('size_t');
+        self::check($call(null, 0, \FFI::addr($written)));
+        $size = $written->cdata + 1;
+        $buf = $ffi->new("char[$size]");
+        self::check($call($buf, $size, \FFI::addr($written)));
+        return \FFI::string($buf, $written->cdata);
+    }
+
+    /** Makes an object with `$new(&out)` and returns it. */
+    public static function make(string $type, callable $new): \FFI\CData
+    {
+        $out = self::load()->new("$type*");
+        self::check($new(\FFI::addr($out)));
+        return $out;
+    }
+
+    /**
+     * Applies options to a request: each key calls `{$prefix}{key}`; enum
+     * names become their ITOP_ number, lists are joined with commas.
+     */
+    public static function configure(string $prefix, \FFI\CData $request, array $options, array $allowed): void
+    {
+        $ffi = self::load();
+        foreach ($options as $key => $value) {
+            if (!in_array($key, $allowed, true)) {
+                throw new InvalidRequestException("unknown option `$key`", 3);
+            }
+            $value = match (true) {
+                is_array($value) => implode(',', $value),
+                $key === 'output' => self::number(['summary', 'details', 'retcode'], $key, $value),
+                $key === 'format' => self::number(['csv', 'xml', 'html', 'spreadsheet', 'xlsx', 'pdf'], $key, $value),
+                default => $value,
+            };
+            self::check($ffi->{$prefix . $key}($request, $value));
+        }
+    }
+
+    /** The index of `$name` in `$names`. */
+    public static function number(array $names, string $what, string $name): int
+    {
+        $number = array_search(strtolower($name), $names, true);
+        if ($number === false) {
+            throw new InvalidRequestException("invalid $what: `$name` is not one of " . implode(', ', $names), 3);
+        }
+        return $number;
+    }
+
+    /** A copy of `$data` in C memory, for the `const uint8_t *data, size_t len` arguments. */
+    public static function bytes(string $data): \FFI\CData
+    {
+        $buf = self::load()->new('uint8_t[' . max(strlen($data), 1) . ']');
+        \FFI::memcpy($buf, $data, strlen($data));
+        return $buf;
+    }
+
+    /** Decodes a JSON report. */
+    public static function json(string $json): array
+    {
+        return json_decode($json, true, 512, JSON_THROW_ON_ERROR);
+    }
+}
+
+/** A client of one iTop instance. */
+final class Client
+{
+    private \FFI $ffi;
+    private \FFI\CData $client;
+
+    /**
+     * Settings: `url` or `itop_root` (command-line mode, with `php` and
+     * `param_files`), `login` and `password` or `token`, and optionally
+     * `auth_channel` ('form' or 'basic'), `timeout_ms`, `connect_timeout_ms`,
+     * `user_agent`, `ca_bundle`, `allow_secrets_on_argv`.
+     */
+    public function __construct(array $settings)
+    {
+        $this->ffi = $ffi = Library::load();
+        $builder = Library::make('itop_client_builder', fn ($out) => $ffi->itop_client_builder_new($out));
+        try {
+            $this->apply($builder, $settings);
+            $this->client = Library::make('itop_client', fn ($out) => $ffi->itop_client_build($builder, $out));
+        } finally {
+            $ffi->itop_client_builder_free($builder);
+        }
+    }
+
+    private function apply(\FFI\CData $builder, array $settings): void
+    {
+        $ffi = $this->ffi;
+        if (isset($settings['login']) || isset($settings['password'])) {
+            Library::check($ffi->itop_client_builder_password($builder, $settings['login'] ?? '', $settings['password'] ?? ''));
+        }
+        foreach ($settings['param_files'] ?? [] as $file) {
+            Library::check($ffi->itop_client_builder_param_file($builder, $file));
+        }
+        if (isset($settings['auth_channel'])) {
+            $channel = Library::number(['form', 'basic'], 'auth_channel', $settings['auth_channel']);
+            Library::check($ffi->itop_client_builder_auth_channel($builder, $channel));
+        }
+        unset($settings['login'], $settings['password'], $settings['param_files'], $settings['auth_channel']);
+        $allowed = ['url', 'itop_root', 'php', 'token', 'timeout_ms', 'connect_timeout_ms', 'user_agent', 'ca_bundle', 'allow_secrets_on_argv'];
+        Library::configure('itop_client_builder_', $builder, $settings, $allowed);
+    }
+
+    public function __destruct()
+    {
+        $this->ffi->itop_client_free($this->client);
+    }
+
+    /** Imports the CSV file at `$csvPath` into `$class`; returns the report. */
+    public function import(string $class, string $csvPath, array $options = []): array
+    {
+        return $this->runImport($class, $options, fn ($r, $out) => $this->ffi->itop_client_import_file($this->client, $r, $csvPath, $out));
+    }
+
+    /** Imports CSV text into `$class`; returns the report. */
+    public function importString(string $class, string $csv, array $options = []): array
+    {
+        return $this->runImport($class, $options, fn ($r, $out) => $this->ffi->itop_client_import_bytes($this->client, $r, Library::bytes($csv), strlen($csv), $out));
+    }
+
+    private function runImport(string $class, array $options, callable $call): array
+    {
+        $ffi = $this->ffi;
+        $request = Library::make('itop_import_request', fn ($out) => $ffi->itop_import_request_new($class, $out));
+        try {
+            $allowed = ['reconciliation_keys', 'output', 'separator', 'qualifier', 'charset', 'date_format', 'simulate', 'localize', 'comment'];
+            Library::configure('itop_import_request_', $request, $options, $allowed);
+            $result = Library::make('itop_import_result', fn ($out) => $call($request, $out));
+            $json = Library::checkedText(fn ($b, $l, $w) => $ffi->itop_import_result_json($result, $b, $l, $w));
+            $ffi->itop_import_result_free($result);
+            return Library::json($json);
+        } finally {
+            $ffi->itop_import_request_free($request);
+        }
+    }
+
+    /** Exports the result of `$oql` into the file at `$path`; returns the byte count. */
+    public function exportToFile(string $oql, string $path, array $options = []): int
+    {
+        return $this->runExport($oql, $options, fn ($r, $out) => $this->ffi->itop_client_export_to_path($this->client, $r, $path, $out));
+    }
+
+    /** Exports the result of `$oql` and returns the data. */
+    public function exportToString(string $oql, array $options = []): string
+    {
+        $chunks = [];
+        $collect = function ($userdata, $data, $len) use (&$chunks): int {
+            $chunks[] = \FFI::string($data, $len);
+            return 0;
+        };
+        $this->runExport($oql, $options, fn ($r, $out) => $this->ffi->itop_client_export_to_callback($this->client, $r, $collect, null, $out));
+        return implode('', $chunks);
+    }
+
+    private function runExport(string $oql, array $options, callable $call): int
+    {
+        $ffi = $this->ffi;
+        $request = Library::make('itop_export_request', fn ($out) => $ffi->itop_export_request_new($oql, $out));
+        try {
+            foreach ($options['arguments'] ?? [] as $name => $value) {
+                Library::check($ffi->itop_export_request_argument($request, (string) $name, (string) $value));
+            }
+            unset($options['arguments']);
+            $allowed = ['fields', 'format', 'localize', 'with_archive', 'separator', 'text_qualifier', 'charset', 'formatted_text', 'date_format'];
+            Library::configure('itop_export_request_', $request, $options, $allowed);
+            $result = Library::make('itop_export_result', fn ($out) => $call($request, $out));
+            $bytes = $ffi->new('uint64_t');
+            Library::check($ffi->itop_export_result_bytes($result, \FFI::addr($bytes)));
+            $ffi->itop_export_result_free($result);
+            return $bytes->cdata;
+        } finally {
+            $ffi->itop_export_request_free($request);
+        }
+    }
+
+    /** Loads the CSV file at `$csvPath` into data source `$source`; returns the report. */
+    public function synchroImport(int $source, string $csvPath, array $options = []): array
+    {
+        $ffi = $this->ffi;
+        $request = Library::make('itop_synchro_import_request', fn ($out) => $ffi->itop_synchro_import_request_new($source, $out));
+        try {
+            $allowed = ['synchronize', 'output', 'separator', 'charset', 'simulate', 'no_stop_on_import_error', 'comment'];
+            Library::configure('itop_synchro_import_request_', $request, $options, $allowed);
+            $result = Library::make('itop_synchro_import_result', fn ($out) => $ffi->itop_client_synchro_import_file($this->client, $request, $csvPath, $out));
+            $json = Library::checkedText(fn ($b, $l, $w) => $ffi->itop_synchro_import_result_json($result, $b, $l, $w));
+            $ffi->itop_synchro_import_result_free($result);
+            return Library::json($json);
+        } finally {
+            $ffi->itop_synchro_import_request_free($request);
+        }
+    }
+
+    /** Synchronizes the data sources `$ids`, in order; returns the report. */
+    public function synchroExec(array $ids, array $options = []): array
+    {
+        $ffi = $this->ffi;
+        $count = count($ids);
+        $array = $ffi->new('uint32_t[' . max($count, 1) . ']');
+        foreach (array_values($ids) as $i => $id) {
+            $array[$i] = $id;
+        }
+        $request = Library::make('itop_synchro_exec_request', fn ($out) => $ffi->itop_synchro_exec_request_new($array, $count, $out));
+        try {
+            Library::configure('itop_synchro_exec_request_', $request, $options, ['simulate', 'max_chunk_size']);
+            $result = Library::make('itop_synchro_exec_result', fn ($out) => $ffi->itop_client_synchro_exec($this->client, $request, $out));
+            $json = Library::checkedText(fn ($b, $l, $w) => $ffi->itop_synchro_exec_result_json($result, $b, $l, $w));
+            $ffi->itop_synchro_exec_result_free($result);
+            return Library::json($json);
+        } finally {
+            $ffi->itop_synchro_exec_request_free($request);
+        }
+    }
+
+    /** Runs cron.php; returns the report. */
+    public function cron(array $options = []): array
+    {
+        $ffi = $this->ffi;
+        $request = Library::make('itop_cron_request', fn ($out) => $ffi->itop_cron_request_new($out));
+        try {
+            Library::configure('itop_cron_request_', $request, $options, ['verbose', 'debug', 'status_only']);
+            $result = Library::make('itop_cron_result', fn ($out) => $ffi->itop_client_cron($this->client, $request, $out));
+            $json = Library::checkedText(fn ($b, $l, $w) => $ffi->itop_cron_result_json($result, $b, $l, $w));
+            $ffi->itop_cron_result_free($result);
+            return Library::json($json);
+        } finally {
+            $ffi->itop_cron_request_free($request);
+        }
+    }
+}
+
+/** Parameters as iTop reads them from parameters files. */
+final class Params
+{
+    private const SERVICES = ['any', 'cron', 'synchro_exec', 'synchro_import', 'import', 'export', 'export_legacy'];
+
+    private \FFI $ffi;
+    private \FFI\CData $params;
+
+    private function __construct(callable $new)
+    {
+        $this->ffi = Library::load();
+        $this->params = Library::make('itop_params', $new);
+    }
+
+    /** No parameters. */
+    public static function empty(): Params
+    {
+        return new Params(fn ($out) => Library::load()->itop_params_new($out));
+    }
+
+    /** Reads an iTop-style list of files, "a.params,b.params". */
+    public static function read(string $paths): Params
+    {
+        return new Params(fn ($out) => Library::load()->itop_params_read($paths, $out));
+    }
+
+    /** Reads `$text` as one file named `$name`. */
+    public static function parse(string $text, string $name): Params
+    {
+        return new Params(fn ($out) => Library::load()->itop_params_parse(Library::bytes($text), strlen($text), $name, $out));
+    }
+
+    public function __destruct()
+    {
+        $this->ffi->itop_params_free($this->params);
+    }
+
+    /** The value iTop would read for `$key`, or null. */
+    public function get(string $key): ?string
+    {
+        try {
+            return Library::checkedText(fn ($b, $l, $w) => $this->ffi->itop_params_get($this->params, $key, $b, $l, $w));
+        } catch (NotFoundException) {
+            return null;
+        }
+    }
+
+    /** Sets `$key` as the command line does (it wins over files). */
+    public function set(string $key, string $value): void
+    {
+        Library::check($this->ffi->itop_params_set($this->params, $key, $value));
+    }
+
+    /** The keys, in order of first definition. */
+    public function keys(): array
+    {
+        $count = $this->ffi->new('size_t');
+        Library::check($this->ffi->itop_params_count($this->params, \FFI::addr($count)));
+        $keys = [];
+        for ($i = 0; $i < $count->cdata; $i++) {
+            $keys[] = Library::checkedText(fn ($b, $l, $w) => $this->ffi->itop_params_key($this->params, $i, $b, $l, $w));
+        }
+        return $keys;
+    }
+
+    /**
+     * The lint findings for `$service` ('import', 'export', ..., or 'any'):
+     * arrays of path, line, column, severity ('warning' or 'changed'), message.
+     */
+    public function lint(string $service = 'any'): array
+    {
+        $findings = $this->findings($service);
+        try {
+            $ffi = $this->ffi;
+            $count = $ffi->new('size_t');
+            Library::check($ffi->itop_findings_count($findings, \FFI::addr($count)));
+            $list = [];
+            for ($i = 0; $i < $count->cdata; $i++) {
+                $list[] = $this->finding($findings, $i);
+            }
+            return $list;
+        } finally {
+            $this->ffi->itop_findings_free($findings);
+        }
+    }
+
+    /** The report of `itop params check` for `$service`. */
+    public function checkReport(string $service = 'any'): string
+    {
+        $findings = $this->findings($service);
+        try {
+            return Library::checkedText(fn ($b, $l, $w) => $this->ffi->itop_params_check_report($this->params, $findings, $b, $l, $w));
+        } finally {
+            $this->ffi->itop_findings_free($findings);
+        }
+    }
+
+    /** Writes the parameters as a file (mode 0600) that iTop reads back the same. */
+    public function write(string $path): void
+    {
+        Library::check($this->ffi->itop_params_write($this->params, $path));
+    }
+
+    private function findings(string $service): \FFI\CData
+    {
+        $number = Library::number(self::SERVICES, 'service', $service);
+        return Library::make('itop_findings', fn ($out) => $this->ffi->itop_params_lint($this->params, $number, $out));
+    }
+
+    private function finding(\FFI\CData $findings, int $i): array
+    {
+        $ffi = $this->ffi;
+        $finding = $ffi->new('itop_finding');
+        Library::check($ffi->itop_findings_get($findings, $i, \FFI::addr($finding)));
+        return [
+            'path' => Library::checkedText(fn ($b, $l, $w) => $ffi->itop_findings_path($findings, $i, $b, $l, $w)),
+            'line' => $finding->line,
+            'column' => $finding->column,
+            'severity' => $finding->severity === 1 ? 'changed' : 'warning',
+            'message' => Library::checkedText(fn ($b, $l, $w) => $ffi->itop_findings_message($findings, $i, $b, $l, $w)),
+        ];
+    }
+}
