@@ -28,12 +28,46 @@ impl std::error::Error for UsageError {}
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Reads the parameters files named by `--param-file`, if any.
+/// Reads the parameters files named by `--param-file`, if any, and warns
+/// about those that hold a secret other local users can read.
 pub fn load_params(global: &Global) -> Result<Params, BoxError> {
-    match &global.param_file {
-        Some(files) => Ok(Params::load(files)?),
-        None => Ok(Params::new()),
+    let params = match &global.param_file {
+        Some(files) => Params::load(files)?,
+        None => Params::new(),
+    };
+    for file in params.files() {
+        if let Some(mode) = exposed_secret_file(file) {
+            eprintln!(
+                "warning: {} holds a password and is readable by group or others \
+                 (mode {mode:o}); run chmod 600 on it",
+                file.display()
+            );
+        }
     }
+    Ok(params)
+}
+
+/// The file's mode when it is readable by group or others and defines a
+/// secret key (`auth_pwd`, a token...).
+#[cfg(unix)]
+fn exposed_secret_file(file: &std::path::Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+
+    let mode = std::fs::metadata(file).ok()?.permissions().mode() & 0o777;
+    if mode & 0o044 == 0 {
+        return None;
+    }
+    let bytes = std::fs::read(file).ok()?;
+    let params = Params::parse(&bytes, file);
+    let holds_secret = params
+        .iter()
+        .any(|(key, value)| itop_core::params::is_secret_key(key) && !value.is_empty());
+    holds_secret.then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn exposed_secret_file(_file: &std::path::Path) -> Option<u32> {
+    None
 }
 
 pub fn build(global: &Global) -> Result<Setup, BoxError> {

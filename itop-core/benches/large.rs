@@ -6,6 +6,8 @@
 //!   (counting its lines) and answers a summary report; `export-v2.php`
 //!   sends `ITOP_BENCH_EXPORT_BYTES` bytes of generated CSV.
 //! * `gen <path> <bytes>` — writes an import CSV of about that size.
+//! * `form <csv> <body>` — writes the form body our client sends for that
+//!   CSV, for curl to send as is (`curl -T`).
 //! * `upload <url> <file> [<rows> <bytes>]` — `Client::import`, or
 //!   `Client::import_chunked` with these limits.
 //! * `export <url> <path>` — `Client::export_to_path`.
@@ -21,18 +23,20 @@ use std::path::Path;
 use std::time::Instant;
 
 use itop_core::rows::TypedRows;
-use itop_core::{
-    ChunkOptions, Client, Credentials, CsvData, ExportRequest, ImportRequest, Secret,
-};
+use itop_core::{ChunkOptions, Client, Credentials, CsvData, ExportRequest, ImportRequest, Secret};
 
 type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> BenchResult {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
     match arg(0) {
         "sink" => sink(arg(1)),
         "gen" => generate(Path::new(arg(1)), arg(2).parse()?),
+        "form" => form_body(Path::new(arg(1)), Path::new(arg(2))),
         "upload" => upload(arg(1), arg(2), args.get(3).zip(args.get(4))),
         "export" => export(arg(1), arg(2)),
         "decode" => decode(arg(1).parse().unwrap_or(64)),
@@ -69,6 +73,40 @@ fn generate(path: &Path, bytes: u64) -> BenchResult {
     Ok(())
 }
 
+/// The form encoding of `bytes`, as browsers and our client write it.
+fn encode(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
+            out.push(b);
+        } else if b == b' ' {
+            out.push(b'+');
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+    }
+}
+
+fn form_body(csv: &Path, body: &Path) -> BenchResult {
+    let mut input = BufReader::with_capacity(1 << 16, std::fs::File::open(csv)?);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(body)?);
+    out.write_all(b"auth_user=admin&auth_pwd=bench&class=Person&output=summary&no_localize=1&separator=%2C&qualifier=%22&charset=UTF-8&reconciliationkeys=email&simulate=0&csvdata=")?;
+    let mut encoded = Vec::with_capacity(3 << 16);
+    loop {
+        let piece = input.fill_buf()?;
+        if piece.is_empty() {
+            break;
+        }
+        encoded.clear();
+        encode(piece, &mut encoded);
+        out.write_all(&encoded)?;
+        let n = piece.len();
+        input.consume(n);
+    }
+    out.flush()?;
+    Ok(())
+}
+
 fn client(url: &str) -> BenchResult<Client> {
     Ok(Client::builder()
         .url(url)
@@ -81,17 +119,26 @@ fn upload(url: &str, file: &str, chunked: Option<(&String, &String)>) -> BenchRe
     let request = ImportRequest::new("Person").reconciliation_keys(["email"]);
     let started = Instant::now();
     let lines = match chunked {
-        None => client.import(&request, CsvData::path(file))?.summary.map(|s| s.data_lines),
+        None => client
+            .import(&request, CsvData::path(file))?
+            .summary
+            .map(|s| s.data_lines),
         Some((rows, bytes)) => {
-            let options = ChunkOptions::default().rows(rows.parse()?).bytes(bytes.parse()?);
-            let done = client.import_chunked(&request, CsvData::path(file), options, &mut |_| {})?;
+            let options = ChunkOptions::default()
+                .rows(rows.parse()?)
+                .bytes(bytes.parse()?);
+            let done =
+                client.import_chunked(&request, CsvData::path(file), options, &mut |_| {})?;
             if let Some(stop) = done.interrupted {
                 return Err(stop.to_string().into());
             }
             done.report.summary.map(|s| s.data_lines)
         }
     };
-    eprintln!("upload: {lines:?} lines in {:.3} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "upload: {lines:?} lines in {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -99,7 +146,11 @@ fn export(url: &str, path: &str) -> BenchResult {
     let request = ExportRequest::oql("SELECT Person").fields(["first_name", "name", "email"]);
     let started = Instant::now();
     let outcome = client(url)?.export_to_path(&request, Path::new(path))?;
-    eprintln!("export: {} bytes in {:.3} s", outcome.bytes, started.elapsed().as_secs_f64());
+    eprintln!(
+        "export: {} bytes in {:.3} s",
+        outcome.bytes,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -134,6 +185,13 @@ fn decode(megabytes: u64) -> BenchResult {
     }
     let raw = best_of(3, || raw_records(&data))?;
     let typed = best_of(3, || typed_rows(&data))?;
+    let positional = best_of(3, || positional_rows(&data))?;
+    let borrowed = best_of(3, || borrowed_rows(&data))?;
+    println!(
+        "  experiment positional owned: {:.2}, borrowed by name: {:.2}",
+        raw / positional,
+        raw / borrowed
+    );
     let mb = data.len() as f64 / 1e6;
     println!("decode: {n} rows, {mb:.0} MB");
     println!("  csv ByteRecord: {:8.1} MB/s", mb / raw);
@@ -160,6 +218,40 @@ fn raw_records(data: &[u8]) -> BenchResult<u64> {
         fields += record.len() as u64;
     }
     Ok(fields)
+}
+
+fn positional_rows(data: &[u8]) -> BenchResult<u64> {
+    let mut reader = csv::Reader::from_reader(data);
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0;
+    while reader.read_byte_record(&mut record)? {
+        black_box(record.deserialize::<ExportedPerson>(None)?);
+        rows += 1;
+    }
+    Ok(rows)
+}
+
+#[derive(serde::Deserialize)]
+#[expect(dead_code, reason = "decoded to be measured, not read")]
+struct BorrowedPerson<'a> {
+    id: u64,
+    first_name: &'a str,
+    name: &'a str,
+    email: &'a str,
+    #[serde(rename = "org_id->name")]
+    org: &'a str,
+}
+
+fn borrowed_rows(data: &[u8]) -> BenchResult<u64> {
+    let mut reader = csv::Reader::from_reader(data);
+    let headers = reader.byte_headers()?.clone();
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0;
+    while reader.read_byte_record(&mut record)? {
+        black_box(record.deserialize::<BorrowedPerson<'_>>(Some(&headers))?);
+        rows += 1;
+    }
+    Ok(rows)
 }
 
 fn typed_rows(data: &[u8]) -> BenchResult<u64> {

@@ -286,7 +286,10 @@ impl Client {
         })
     }
 
-    /// Runs `cron.php`: the background tasks, or their status.
+    /// Runs `cron.php`: the background tasks, or their status. A status
+    /// request ([`CronRequest::status_only`]) whose connection cannot be
+    /// made or breaks is tried again (three attempts in all, with backoff);
+    /// a run is never repeated.
     ///
     /// # Errors
     ///
@@ -294,7 +297,12 @@ impl Client {
     /// account is not an administrator, [`Error::Server`] and
     /// [`Error::Transport`] otherwise.
     pub fn cron(&self, request: &CronRequest) -> Result<CronReport> {
-        let answer = self.inner.transport.call(self.call(request, None)?)?;
+        // Only the status table is safe to ask twice (see `retry`).
+        let status_only = request.is_status_only();
+        let answer = crate::retry::retrying(
+            || self.inner.transport.call(self.call(request, None)?),
+            || status_only,
+        )?;
         report::interpret_cron(&answer)
     }
 
@@ -349,7 +357,10 @@ impl Client {
         report::interpret_import(&answer, request.output_mode())
     }
 
-    /// Exports with `export-v2.php`, streaming the result to `out`.
+    /// Exports with `export-v2.php`, streaming the result to `out`. A
+    /// connection that cannot be made, or breaks before anything was
+    /// written to `out`, is tried again (three attempts in all, with
+    /// backoff).
     ///
     /// # Errors
     ///
@@ -358,9 +369,16 @@ impl Client {
     /// (the stream broke: what was written to `out` is incomplete).
     pub fn export(&self, request: &ExportRequest, out: &mut dyn Write) -> Result<ExportOutcome> {
         let format = request.export_format().as_str();
-        self.inner
-            .transport
-            .export(self.call(request, None)?, format, out)
+        // Retried on a broken connection only while nothing was written.
+        let written = std::cell::Cell::new(0);
+        let mut out = crate::retry::Counting::new(out, &written);
+        crate::retry::retrying(
+            || {
+                let call = self.call(request, None)?;
+                self.inner.transport.export(call, format, &mut out)
+            },
+            || written.get() == 0,
+        )
     }
 
     /// Exports with the legacy `export.php`, streaming to `out`. The BOM iTop

@@ -159,8 +159,11 @@ impl<W: Write> CsvWriter<W> {
     pub fn serialize<T: Serialize>(&mut self, row: &T) -> Result<()> {
         self.cells.clear();
         let mut names = Vec::new();
-        row.serialize(RowSerializer { cells: &mut self.cells, names: &mut names })
-            .map_err(SerError::into_error)?;
+        row.serialize(RowSerializer {
+            cells: &mut self.cells,
+            names: &mut names,
+        })
+        .map_err(SerError::into_error)?;
         if !self.header_done {
             self.names = names;
             let header: Vec<Option<&str>> = self.names.iter().map(|n| Some(*n)).collect();
@@ -227,9 +230,9 @@ impl<W: Write> CsvWriter<W> {
         let blank = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));
         blank(bytes.first())
             || blank(bytes.last())
-            || bytes.iter().any(|&b| {
-                b == self.separator || b == self.qualifier || b == b'\n' || b == b'\r'
-            })
+            || bytes
+                .iter()
+                .any(|&b| b == self.separator || b == self.qualifier || b == b'\n' || b == b'\r')
     }
 }
 
@@ -250,7 +253,10 @@ struct SerError(String);
 
 impl SerError {
     fn into_error(self) -> Error {
-        Error::InvalidRequest { field: "csv", reason: self.0 }
+        Error::InvalidRequest {
+            field: "csv",
+            reason: self.0,
+        }
     }
 }
 
@@ -440,7 +446,10 @@ impl ser::Serializer for CellSerializer {
         Ok(Some(String::new()))
     }
 
-    fn serialize_unit_struct(self, _: &'static str) -> std::result::Result<Option<String>, SerError> {
+    fn serialize_unit_struct(
+        self,
+        _: &'static str,
+    ) -> std::result::Result<Option<String>, SerError> {
         Ok(Some(String::new()))
     }
 
@@ -535,7 +544,10 @@ mod tests {
     }
 
     fn written(rows: &[Row], quoting: Quoting) -> String {
-        let mut out = CsvWriter::new(Vec::new()).separator(';').unwrap().quoting(quoting);
+        let mut out = CsvWriter::new(Vec::new())
+            .separator(';')
+            .unwrap()
+            .quoting(quoting);
         for row in rows {
             out.serialize(row).unwrap();
         }
@@ -544,9 +556,24 @@ mod tests {
 
     fn rows() -> Vec<Row> {
         vec![
-            Row { org: "A; B".into(), name: None, count: 3, active: true },
-            Row { org: " padded ".into(), name: Some("say \"hi\"\nthere".into()), count: 0, active: false },
-            Row { org: "back\\slash".into(), name: Some(String::new()), count: 7, active: true },
+            Row {
+                org: "A; B".into(),
+                name: None,
+                count: 3,
+                active: true,
+            },
+            Row {
+                org: " padded ".into(),
+                name: Some("say \"hi\"\nthere".into()),
+                count: 0,
+                active: false,
+            },
+            Row {
+                org: "back\\slash".into(),
+                name: Some(String::new()),
+                count: 7,
+                active: true,
+            },
         ]
     }
 

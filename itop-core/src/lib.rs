@@ -15,6 +15,7 @@ pub mod csv_out;
 mod error;
 pub mod params;
 pub mod report;
+mod retry;
 pub mod rows;
 mod secret;
 mod service;

@@ -60,7 +60,9 @@ pub struct TypedRows<R, T> {
 
 impl<R, T> std::fmt::Debug for TypedRows<R, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TypedRows").field("row", &self.row).finish_non_exhaustive()
+        f.debug_struct("TypedRows")
+            .field("row", &self.row)
+            .finish_non_exhaustive()
     }
 }
 
@@ -105,7 +107,11 @@ impl<R: Read, T: DeserializeOwned> TypedRows<R, T> {
 
     fn fail(&mut self, source: Error, line: u64) -> Option<std::result::Result<T, RowError>> {
         self.done = true;
-        Some(Err(RowError { row: self.row, line, source }))
+        Some(Err(RowError {
+            row: self.row,
+            line,
+            source,
+        }))
     }
 }
 
@@ -133,7 +139,11 @@ impl<R: Read, T: DeserializeOwned> Iterator for TypedRows<R, T> {
                 Some(Ok(value))
             }
             Err(err) => {
-                let item = Err(RowError { row: self.row, line, source: Error::Csv(err) });
+                let item = Err(RowError {
+                    row: self.row,
+                    line,
+                    source: Error::Csv(err),
+                });
                 self.row += 1;
                 Some(item)
             }
@@ -216,7 +226,10 @@ impl Client {
     /// [`Error::Io`] when the pipe cannot be made, and the export's own
     /// errors ([`Error::Auth`], [`Error::BadRequest`]…) when it fails
     /// before the header.
-    pub fn export_rows<T: DeserializeOwned>(&self, request: &ExportRequest) -> Result<ExportRows<T>> {
+    pub fn export_rows<T: DeserializeOwned>(
+        &self,
+        request: &ExportRequest,
+    ) -> Result<ExportRows<T>> {
         if request.export_format() != crate::ExportFormat::Csv {
             return Err(Error::InvalidRequest {
                 field: "format",
@@ -230,12 +243,18 @@ impl Client {
         // ends empty (or fails), and the download's error says why.
         let rows = TypedRows::new(reader);
         if rows.as_ref().is_ok_and(|rows| !rows.headers().is_empty()) {
-            return rows.map(|rows| ExportRows { rows: Some(rows), download: Some(download) });
+            return rows.map(|rows| ExportRows {
+                rows: Some(rows),
+                download: Some(download),
+            });
         }
         match download.join() {
             Ok(Err(export_err)) => Err(export_err),
             Err(_) => Err(Error::from(io::Error::other("the export thread panicked"))),
-            Ok(Ok(_)) => rows.map(|rows| ExportRows { rows: Some(rows), download: None }),
+            Ok(Ok(_)) => rows.map(|rows| ExportRows {
+                rows: Some(rows),
+                download: None,
+            }),
         }
     }
 }
@@ -254,16 +273,36 @@ mod tests {
 
     #[test]
     fn decodes_rows_by_header_name() {
-        let csv = "\"function\",\"name\",\"org_id\"\n\"Boss\",\"Ann\",3\n\"\",\"Bob \"\"B\"\"\",4\n";
-        let rows: Vec<Person> = TypedRows::new(csv.as_bytes()).unwrap().map(|r| r.unwrap()).collect();
-        assert_eq!(rows[0], Person { name: "Ann".into(), org: 3, function: Some("Boss".into()) });
-        assert_eq!(rows[1], Person { name: "Bob \"B\"".into(), org: 4, function: None });
+        let csv =
+            "\"function\",\"name\",\"org_id\"\n\"Boss\",\"Ann\",3\n\"\",\"Bob \"\"B\"\"\",4\n";
+        let rows: Vec<Person> = TypedRows::new(csv.as_bytes())
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            rows[0],
+            Person {
+                name: "Ann".into(),
+                org: 3,
+                function: Some("Boss".into())
+            }
+        );
+        assert_eq!(
+            rows[1],
+            Person {
+                name: "Bob \"B\"".into(),
+                org: 4,
+                function: None
+            }
+        );
     }
 
     #[test]
     fn errors_name_the_row_and_the_line() {
         let csv = "name,org_id,function\nAnn,1,x\n\"multi\nline\",2,y\nCid,oops,z\nDan,4,w\n";
-        let rows: Vec<_> = TypedRows::<_, Person>::new(csv.as_bytes()).unwrap().collect();
+        let rows: Vec<_> = TypedRows::<_, Person>::new(csv.as_bytes())
+            .unwrap()
+            .collect();
         assert_eq!(rows.len(), 4);
         let err = rows[2].as_ref().unwrap_err();
         assert_eq!((err.row, err.line), (2, 5));

@@ -654,7 +654,8 @@ enum itop_status itop_import_result_json(const struct itop_import_result *result
 // and all its causes, e.g. `import: authentication failed: Invalid
 // login`; with file, line and column for a parameters file) into `buf`.
 //
-// Every other function resets it, so read it right after the failure.
+// Every other function but the `_free` ones resets it, so read it right
+// after the failure.
 // `buf` gets at most `len - 1` bytes and a NUL; `*written` gets the full
 // length (without NUL): the text was cut when `*written >= len`. Pass
 // `buf = NULL, len = 0` to ask for the length. The message is empty after

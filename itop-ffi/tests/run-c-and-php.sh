@@ -14,7 +14,9 @@ root=$(cd "$here/../.." && pwd)
 cd "$root"
 
 target=${CARGO_TARGET_DIR:-$root/target}
-cargo build --locked --quiet -p itop-ffi -p itop-tests --bin itop-testserver
+# Two builds: `--bin` would also keep itop-ffi's library from being built.
+cargo build --locked --quiet -p itop-ffi
+cargo build --locked --quiet -p itop-tests --bin itop-testserver
 lib="$target/debug"
 
 work=$(mktemp -d)

@@ -33,6 +33,7 @@ mod config;
 mod csv_in;
 mod dates;
 mod export_out;
+pub mod faults;
 mod http;
 mod model;
 mod oql;

@@ -19,7 +19,9 @@ fn people(itop: &Itop, tag: &str, count: usize) -> (String, String) {
     let org = format!("Org {tag}");
     let (orgs, people) = people_csv(&org, tag, count);
     let request = ImportRequest::new("Organization").reconciliation_keys(["name"]);
-    itop.client().import(&request, CsvData::bytes(orgs)).expect("organization");
+    itop.client()
+        .import(&request, CsvData::bytes(orgs))
+        .expect("organization");
     (org, people)
 }
 
@@ -35,27 +37,40 @@ fn twenty_thousand_rows_pass_a_small_body_limit_in_chunks() {
     let before = itop.server.as_ref().map(|s| s.count("Person"));
 
     // In one piece the body is dropped, credentials included.
-    let whole = itop.client().import(&person_request(), CsvData::bytes(csv.clone()));
+    let whole = itop
+        .client()
+        .import(&person_request(), CsvData::bytes(csv.clone()));
     assert!(matches!(whole, Err(Error::Auth { .. })), "{whole:?}");
 
     let options = ChunkOptions::default().rows(5000).bytes(200 * 1024);
     let mut seen = Vec::new();
     let done = itop
         .client()
-        .import_chunked(&person_request(), CsvData::bytes(csv.clone()), options, &mut |p| {
-            seen.push((p.chunks, p.rows, p.bytes_read));
-        })
+        .import_chunked(
+            &person_request(),
+            CsvData::bytes(csv.clone()),
+            options,
+            &mut |p| {
+                seen.push((p.chunks, p.rows, p.bytes_read));
+            },
+        )
         .unwrap();
     assert!(done.is_complete(), "{:?}", done.interrupted);
     let summary = done.report.summary.as_ref().expect("summary");
-    assert_eq!((summary.data_lines, summary.created, summary.updated), (20_000, 20_000, 0));
+    assert_eq!(
+        (summary.data_lines, summary.created, summary.updated),
+        (20_000, 20_000, 0)
+    );
     assert_eq!((done.report.issues, summary.unchanged), (0, 0));
     assert_eq!(summary.data_size, csv.len() as u64);
     assert!(done.report.is_complete());
     // The byte limit cuts before the row limit (5000 rows would be 4 chunks).
     assert!(done.chunks > 4, "{} chunks", done.chunks);
     assert_eq!(seen.len() as u64, done.chunks);
-    assert_eq!(seen.last().map(|s| (s.1, s.2)), Some((20_000, csv.len() as u64)));
+    assert_eq!(
+        seen.last().map(|s| (s.1, s.2)),
+        Some((20_000, csv.len() as u64))
+    );
     if let (Some(server), Some(before)) = (&itop.server, before) {
         assert_eq!(server.count("Person"), before + 20_000);
     }
@@ -69,18 +84,40 @@ fn details_rows_are_renumbered_to_the_whole_file() {
     let mut csv = String::from("first_name,name,org_id->name,email,function\n");
     for i in 0..7 {
         let function = if i == 3 { "\"two\nlines\"" } else { "x" };
-        csv.push_str(&format!("F{i},L{i},\"{org}\",d{i}.{tag}@test.example,{function}\n"));
+        csv.push_str(&format!(
+            "F{i},L{i},\"{org}\",d{i}.{tag}@test.example,{function}\n"
+        ));
         if i == 4 {
             csv.push('\n');
         }
     }
-    csv.push_str(&format!("Bad,Row,\"No such org {tag}\",bad.{tag}@test.example,x\n"));
+    csv.push_str(&format!(
+        "Bad,Row,\"No such org {tag}\",bad.{tag}@test.example,x\n"
+    ));
     let request = person_request().output(OutputMode::Details);
     let options = ChunkOptions::default().rows(3);
-    let done = itop.client().import_chunked(&request, CsvData::bytes(csv), options, &mut |_| {}).unwrap();
+    let done = itop
+        .client()
+        .import_chunked(&request, CsvData::bytes(csv), options, &mut |_| {})
+        .unwrap();
     assert_eq!(done.chunks, 3);
-    let lines: Vec<(u64, u64)> = done.located_rows().map(|(line, row)| (row.line, line)).collect();
-    assert_eq!(lines, [(0, 2), (1, 3), (2, 4), (3, 5), (4, 7), (5, 9), (6, 10), (7, 11)]);
+    let lines: Vec<(u64, u64)> = done
+        .located_rows()
+        .map(|(line, row)| (row.line, line))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (0, 2),
+            (1, 3),
+            (2, 4),
+            (3, 5),
+            (4, 7),
+            (5, 9),
+            (6, 10),
+            (7, 11)
+        ]
+    );
     assert_eq!(done.report.issues, 1);
     assert!(matches!(
         done.report.rows[7].status,
@@ -116,7 +153,9 @@ fn read_request(stream: &mut TcpStream) -> Vec<u8> {
             return request;
         }
         request.extend_from_slice(&buf[..n]);
-        let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+        let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
         let head = String::from_utf8_lossy(&request[..end]).to_lowercase();
         let length = head
             .lines()
@@ -165,12 +204,30 @@ fn an_interrupted_upload_resumes_from_its_first_uncommitted_line_without_duplica
         .unwrap();
     let options = ChunkOptions::default().rows(200);
     let first = proxied
-        .import_chunked(&person_request(), CsvData::bytes(csv.clone()), options, &mut |_| {})
+        .import_chunked(
+            &person_request(),
+            CsvData::bytes(csv.clone()),
+            options,
+            &mut |_| {},
+        )
         .unwrap();
     let stop = first.interrupted.as_ref().expect("interrupted");
     assert_eq!(stop.chunk, Some(2));
-    assert!(matches!(stop.error, Error::Server { status: Some(500), .. }), "{:?}", stop.error);
-    assert_eq!((stop.committed.clone(), stop.uncertain.clone()), (0..400, 400..600));
+    assert!(
+        matches!(
+            stop.error,
+            Error::Server {
+                status: Some(500),
+                ..
+            }
+        ),
+        "{:?}",
+        stop.error
+    );
+    assert_eq!(
+        (stop.committed.clone(), stop.uncertain.clone()),
+        (0..400, 400..600)
+    );
     assert_eq!(stop.first_uncommitted_row(), 400);
     assert_eq!(stop.resume_from_line, Some(402));
     assert!(stop.to_string().contains("resume from line 402"), "{stop}");
@@ -179,13 +236,21 @@ fn an_interrupted_upload_resumes_from_its_first_uncommitted_line_without_duplica
 
     let resumed = itop
         .client()
-        .import_chunked(&person_request(), CsvData::bytes(csv), options.resume_from_line(402), &mut |_| {})
+        .import_chunked(
+            &person_request(),
+            CsvData::bytes(csv),
+            options.resume_from_line(402),
+            &mut |_| {},
+        )
         .unwrap();
     assert!(resumed.is_complete());
     assert_eq!(resumed.first_row, 400);
     let summary = resumed.report.summary.as_ref().unwrap();
     // The failed chunk's rows were committed: they come back unchanged.
-    assert_eq!((summary.data_lines, summary.created, summary.unchanged), (600, 400, 200));
+    assert_eq!(
+        (summary.data_lines, summary.created, summary.unchanged),
+        (600, 400, 200)
+    );
     assert_eq!(itop.server.as_ref().unwrap().count("Person"), before + 1000);
     let exported = export_emails(&itop, &org);
     assert_eq!(exported.len(), 1000);
@@ -218,7 +283,9 @@ fn typed_rows_stream_a_live_export_and_report_bad_rows() {
     let itop = Itop::start();
     let tag = unique("typ");
     let (org, csv) = people(&itop, &tag, 50);
-    itop.client().import(&person_request(), CsvData::bytes(csv)).unwrap();
+    itop.client()
+        .import(&person_request(), CsvData::bytes(csv))
+        .unwrap();
     assert_eq!(export_emails(&itop, &org).len(), 50);
 
     #[derive(Debug, serde::Deserialize)]
@@ -228,7 +295,12 @@ fn typed_rows_stream_a_live_export_and_report_bad_rows() {
     }
     let request = ExportRequest::oql(format!("SELECT Person WHERE org_name = '{org}'"))
         .fields(["first_name"]);
-    let first = itop.client().export_rows::<Wrong>(&request).unwrap().next().unwrap();
+    let first = itop
+        .client()
+        .export_rows::<Wrong>(&request)
+        .unwrap()
+        .next()
+        .unwrap();
     let err = first.unwrap_err();
     assert_eq!((err.row, err.line), (0, 2));
 
@@ -243,7 +315,9 @@ fn the_collector_loads_every_chunk_then_synchronizes_once() {
     let tag = unique("col");
     let mut csv = String::from("\u{feff}primary_key;first_name;name;email;org_id;status\n");
     for i in 0..300 {
-        csv.push_str(&format!("{tag}-{i};J{i};N;c{i}.{tag}@sync.example;Lab Org A;active\n"));
+        csv.push_str(&format!(
+            "{tag}-{i};J{i};N;c{i}.{tag}@sync.example;Lab Org A;active\n"
+        ));
     }
     let request = SynchroImportRequest::new(itop.person_source);
     let options = ChunkOptions::default().rows(100).bytes(3500);
@@ -260,7 +334,11 @@ fn the_collector_loads_every_chunk_then_synchronizes_once() {
     assert_eq!(synchro.sources.len(), 1);
     assert!(synchro.sources[0].counters.created >= 300, "{synchro:?}");
     if let Some(server) = &itop.server {
-        let exec_calls = server.requests().iter().filter(|r| r.path.ends_with("synchro_exec.php")).count();
+        let exec_calls = server
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("synchro_exec.php"))
+            .count();
         assert_eq!(exec_calls, 1);
     }
 }

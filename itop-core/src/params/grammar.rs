@@ -7,7 +7,7 @@
 //! Speed: pest checks its call and stack limits on every rule call, so the
 //! reader's cost is per line, a few microseconds; runs of characters are
 //! scanned with memchr, so long lines cost little more than short ones.
-// TODO(#5): the 100 MB/s goal is not met (bench `params`: ~11 MB/s for
+// TODO(#3): the 100 MB/s goal is not met (bench `params`: ~11 MB/s for
 // 37-byte lines, ~36 MB/s for 135-byte lines, on a busy 2-CPU machine).
 // Cutting pest calls per line further is the way; real parameters files
 // are a few lines long, so it does not block anything.

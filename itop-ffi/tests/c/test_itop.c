@@ -191,6 +191,8 @@ static void test_wrong_credentials(const char *url, const char *dir) {
     CHECK(itop_last_error_raw(BUF) == OK && written > 0);
     itop_import_request_free(request);
     itop_client_free(client);
+    /* Freeing keeps the last error. */
+    CHECK(itop_last_error_message(BUF) == OK && strstr(text, "authentication failed") != NULL);
 
     /* A token the server does not know. */
     itop_client_builder *builder = NULL;
