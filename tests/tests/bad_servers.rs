@@ -420,15 +420,15 @@ fn a_connection_reset_mid_export_leaves_no_complete_looking_file() {
     let reply = with_body(Target::ExportFile.success(), csv.clone())
         .length(Length::Absent)
         .reset_in_body(300 * 1024);
-    let run = run(Target::ExportFile, reply.clone());
-    check_failure(Target::ExportFile, &run, &is_transport).unwrap();
-    assert!(run.written.is_empty(), "the target file exists");
+    let to_file = run(Target::ExportFile, reply.clone());
+    check_failure(Target::ExportFile, &to_file, &is_transport).unwrap();
+    assert!(to_file.written.is_empty(), "the target file exists");
 
     // To memory: an error, and what was written is a strict prefix.
-    let run = run(Target::ExportVec, reply);
-    check_failure(Target::ExportVec, &run, &is_transport).unwrap();
-    assert!(run.written.len() < csv.len());
-    assert_eq!(run.written, csv[..run.written.len()]);
+    let to_vec = run(Target::ExportVec, reply);
+    check_failure(Target::ExportVec, &to_vec, &is_transport).unwrap();
+    assert!(to_vec.written.len() < csv.len());
+    assert_eq!(to_vec.written, csv[..to_vec.written.len()]);
 }
 
 #[test]

@@ -68,10 +68,10 @@ impl ChunkedImport {
     pub(crate) fn add(&mut self, chunk: &Chunk, header_len: u64, part: ImportReport) {
         let total = &mut self.report;
         total.issues += part.issues;
-        if let Some(summary) = &part.summary {
-            if summary.data_lines != chunk.rows {
-                self.notes.push(lines_note(chunk, summary.data_lines));
-            }
+        if let Some(summary) = &part.summary
+            && summary.data_lines != chunk.rows
+        {
+            self.notes.push(lines_note(chunk, summary.data_lines));
         }
         match (&mut total.summary, part.summary) {
             (None, Some(first)) => total.summary = Some(first),
@@ -182,10 +182,10 @@ impl ChunkedSynchroImport {
     pub(crate) fn add(&mut self, chunk: &Chunk, header_len: u64, part: SynchroImportReport) {
         let total = &mut self.load;
         total.issues += part.issues;
-        if let Some(import) = &part.import {
-            if import.data_lines != chunk.rows {
-                self.notes.push(lines_note(chunk, import.data_lines));
-            }
+        if let Some(import) = &part.import
+            && import.data_lines != chunk.rows
+        {
+            self.notes.push(lines_note(chunk, import.data_lines));
         }
         match (&mut total.import, part.import) {
             (None, Some(first)) => total.import = Some(first),

@@ -89,9 +89,9 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// The next chunk; an error before anything was sent is returned, a
-    /// later one becomes an [`Interruption`].
-    fn next(&mut self) -> std::result::Result<Option<super::Chunk>, Interruption> {
+    /// The next chunk. An error before anything was sent is returned to
+    /// the caller; a later one becomes an [`Interruption`].
+    fn next(&mut self) -> Result<Option<super::Chunk>> {
         let next = self.splitter.next().transpose();
         if self.chunks == 0 {
             self.header_len = self.splitter.header().len() as u64;
@@ -104,8 +104,7 @@ impl<'a> Run<'a> {
                 }
                 Ok(Some(chunk))
             }
-            Ok(None) => Ok(None),
-            Err(error) => Err(self.stopped(None, error)),
+            other => other,
         }
     }
 
@@ -212,9 +211,9 @@ impl Client {
             let mut chunk = match run.next() {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
-                Err(stop) if run.chunks == 0 => return Err(stop.error),
-                Err(stop) => {
-                    merged.interrupted = Some(stop);
+                Err(error) if run.chunks == 0 => return Err(error),
+                Err(error) => {
+                    merged.interrupted = Some(run.stopped(None, error));
                     break;
                 }
             };
@@ -257,9 +256,9 @@ impl Client {
             let mut chunk = match run.next() {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
-                Err(stop) if run.chunks == 0 => return Err(stop.error),
-                Err(stop) => {
-                    merged.interrupted = Some(stop);
+                Err(error) if run.chunks == 0 => return Err(error),
+                Err(error) => {
+                    merged.interrupted = Some(run.stopped(None, error));
                     return Ok(merged);
                 }
             };

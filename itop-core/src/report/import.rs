@@ -7,7 +7,7 @@ use crate::answer::RawAnswer;
 use crate::error::Result;
 
 use super::classify::{Kind, fail, fail_with_message, interpret, message_kind, strip_error_prefix};
-use super::import_rows::{ImportRow, read_table};
+use super::import_rows::{ImportRow, RowStatus, read_table};
 use super::output::OutputMode;
 
 /// The header lines and counters of a `summary` or `details` report.
@@ -117,6 +117,13 @@ impl fmt::Display for ImportReport {
         }
         for row in &self.rows {
             writeln!(f, "{row}")?;
+            if matches!(row.status, RowStatus::Issue { .. }) {
+                // Say where: each cell of the row under its column's name.
+                let columns = self.table_header.iter().skip(4);
+                for (column, cell) in columns.zip(&row.cells) {
+                    writeln!(f, "         {column}: {cell}")?;
+                }
+            }
         }
         Ok(())
     }
@@ -316,7 +323,7 @@ fn list(value: Option<&str>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::RowStatus;
+
     use crate::report::testutil::{assert_error, cases, load};
     use crate::{Channel, Service};
 
