@@ -6,8 +6,8 @@ use std::{
 };
 
 use itop_core::{
-    CronRequest, CsvData, ExportFormat, ExportQuery, ExportRequest, ImportRequest, OutputMode,
-    SynchroExecRequest, SynchroImportRequest, params::Params,
+    CronRequest, CsvData, CsvOptions, ExportFormat, ExportQuery, ExportRequest, ImportRequest,
+    OutputMode, SynchroExecRequest, SynchroImportRequest, params::Params,
 };
 
 use crate::{
@@ -51,6 +51,25 @@ fn output_mode(flag: Option<Output>, params: &Params) -> Result<OutputMode, BoxE
             "output {other:?} is not summary, details or retcode"
         ))),
     }
+}
+
+/// The CSV dialect from the options (or the parameters files), starting
+/// from the service's defaults.
+fn dialect(args: &CsvArgs, params: &Params, defaults: &CsvOptions) -> Result<CsvOptions, BoxError> {
+    let mut options = defaults.clone();
+    if let Some(sep) = pick(args.separator.as_deref(), params, "separator") {
+        options.separator = one_char("separator", &sep)?;
+    }
+    if let Some(q) = pick(args.qualifier.as_deref(), params, "qualifier") {
+        options.qualifier = one_char("qualifier", &q)?;
+    }
+    if let Some(charset) = pick(args.charset.as_deref(), params, "charset") {
+        options.charset = charset;
+    }
+    if let Some(format) = pick(args.date_format.as_deref(), params, "date_format") {
+        options.date_format = Some(format);
+    }
+    Ok(options)
 }
 
 fn csv_data(args: &CsvArgs, params: &Params) -> Result<CsvData, BoxError> {
@@ -116,18 +135,8 @@ pub fn synchro_import(setup: &Setup, args: &SynchroImportArgs) -> Result<Outcome
             params,
             "no_stop_on_import_error",
         ));
-    if let Some(sep) = pick(args.csv.separator.as_deref(), params, "separator") {
-        request = request.separator(one_char("separator", &sep)?);
-    }
-    if let Some(q) = pick(args.csv.qualifier.as_deref(), params, "qualifier") {
-        request = request.qualifier(one_char("qualifier", &q)?);
-    }
-    if let Some(charset) = pick(args.csv.charset.as_deref(), params, "charset") {
-        request = request.charset(charset);
-    }
-    if let Some(format) = pick(args.csv.date_format.as_deref(), params, "date_format") {
-        request = request.date_format(format);
-    }
+    let options = dialect(&args.csv, params, request.csv_options())?;
+    request = request.dialect(options);
     if let Some(comment) = pick(args.csv.comment.as_deref(), params, "comment") {
         request = request.comment(comment);
     }
@@ -155,18 +164,8 @@ pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
     ) {
         request = request.reconciliation_keys(keys.split(',').map(str::trim));
     }
-    if let Some(sep) = pick(args.csv.separator.as_deref(), params, "separator") {
-        request = request.separator(one_char("separator", &sep)?);
-    }
-    if let Some(q) = pick(args.csv.qualifier.as_deref(), params, "qualifier") {
-        request = request.qualifier(one_char("qualifier", &q)?);
-    }
-    if let Some(charset) = pick(args.csv.charset.as_deref(), params, "charset") {
-        request = request.charset(charset);
-    }
-    if let Some(format) = pick(args.csv.date_format.as_deref(), params, "date_format") {
-        request = request.date_format(format);
-    }
+    let options = dialect(&args.csv, params, request.csv_options())?;
+    request = request.dialect(options);
     if let Some(comment) = pick(args.csv.comment.as_deref(), params, "comment") {
         request = request.comment(comment);
     }

@@ -22,7 +22,8 @@ pub struct CsvOptions {
 }
 
 impl CsvOptions {
-    pub(crate) fn with_separator(separator: char) -> CsvOptions {
+    /// Options with this separator, `"` as qualifier, UTF-8, no date format.
+    pub fn with_separator(separator: char) -> CsvOptions {
         CsvOptions {
             separator,
             qualifier: '"',
@@ -37,20 +38,14 @@ impl CsvOptions {
     }
 
     pub(crate) fn fields(&self, fields: &mut Vec<Field>) -> Result<()> {
-        fields.push((
-            "separator".into(),
-            wire_char("separator", self.separator)?,
-        ));
+        fields.push(("separator".into(), wire_char("separator", self.separator)?));
         if self.qualifier == '\t' {
             return Err(Error::InvalidRequest {
                 field: "qualifier",
                 reason: "a TAB cannot be a text qualifier".to_owned(),
             });
         }
-        fields.push((
-            "qualifier".into(),
-            wire_char("qualifier", self.qualifier)?,
-        ));
+        fields.push(("qualifier".into(), wire_char("qualifier", self.qualifier)?));
         if self.charset.trim().is_empty() || self.charset.trim() != self.charset {
             return Err(Error::InvalidRequest {
                 field: "charset",

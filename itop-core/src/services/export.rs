@@ -184,10 +184,7 @@ impl ExportRequest {
     }
 
     fn csv_fields(&self, fields: &mut Vec<Field>) -> Result<()> {
-        fields.push((
-            "separator".into(),
-            csv_char("separator", self.separator)?,
-        ));
+        fields.push(("separator".into(), csv_char("separator", self.separator)?));
         fields.push((
             "text-qualifier".into(),
             csv_char("text-qualifier", self.text_qualifier)?,

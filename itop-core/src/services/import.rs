@@ -65,6 +65,13 @@ impl ImportRequest {
         self
     }
 
+    /// The whole CSV dialect at once (separator, qualifier, charset, date
+    /// format), replacing what the single setters gave.
+    pub fn dialect(mut self, options: CsvOptions) -> ImportRequest {
+        self.csv = options;
+        self
+    }
+
     /// The text qualifier, `"` by default.
     pub fn qualifier(mut self, qualifier: char) -> ImportRequest {
         self.csv.qualifier = qualifier;

@@ -56,6 +56,13 @@ impl SynchroImportRequest {
         self
     }
 
+    /// The whole CSV dialect at once (separator, qualifier, charset, date
+    /// format), replacing what the single setters gave.
+    pub fn dialect(mut self, options: CsvOptions) -> SynchroImportRequest {
+        self.csv = options;
+        self
+    }
+
     /// The text qualifier, `"` by default.
     pub fn qualifier(mut self, qualifier: char) -> SynchroImportRequest {
         self.csv.qualifier = qualifier;
