@@ -38,7 +38,7 @@ pub struct Global {
     #[arg(long = "allow-password-on-argv", global = true)]
     pub allow_password_on_argv: bool,
 
-    /// Parameters file(s) in iTop's format, comma-separated; later files win
+    /// Parameters file(s) in iTop's format, comma-separated, later files win: credentials and the subcommand's options
     #[arg(
         long = "param-file",
         alias = "param_file",
@@ -89,7 +89,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<u64>,
 
-    /// Print the result as JSON on stdout
+    /// Print the report, or the error, as one JSON object on stdout
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -135,7 +135,7 @@ pub struct CronArgs {
 /// `itop synchro-exec`.
 #[derive(Debug, Args)]
 pub struct SynchroExecArgs {
-    /// Data source ids, comma-separated, processed in order
+    /// Data source ids, comma-separated, processed in order (required)
     #[arg(
         long = "data-sources",
         alias = "data_sources",
@@ -146,7 +146,7 @@ pub struct SynchroExecArgs {
     /// Compute the report, then roll back
     #[arg(long)]
     pub simulate: bool,
-    /// Replicas per child process (command-line mode only)
+    /// Replicas per child process (command-line mode only: with --itop-root)
     #[arg(long = "max-chunk-size", alias = "max_chunk_size")]
     pub max_chunk_size: Option<u32>,
 }
@@ -154,28 +154,28 @@ pub struct SynchroExecArgs {
 /// The CSV dialect of uploads.
 #[derive(Debug, Args)]
 pub struct CsvArgs {
-    /// The CSV file to send ("-" for standard input)
+    /// The CSV file to send, "-" for standard input (required)
     #[arg(long = "csv", alias = "csvfile", value_name = "FILE")]
     pub csv: Option<PathBuf>,
-    /// Column separator: one character, or "tab"
+    /// Column separator: one character, or "tab" (default: "," for import, ";" for synchro-import)
     #[arg(long)]
     pub separator: Option<String>,
-    /// Text qualifier: one character
+    /// Text qualifier: one character (default '"')
     #[arg(long)]
     pub qualifier: Option<String>,
     /// Encoding of the file (default UTF-8; a UTF-8 BOM is removed)
     #[arg(long)]
     pub charset: Option<String>,
-    /// PHP format of date cells, e.g. d/m/Y
+    /// PHP format of date cells, e.g. d/m/Y (default: Y-m-d H:i:s)
     #[arg(long = "date-format", alias = "date_format")]
     pub date_format: Option<String>,
-    /// Report detail
+    /// Report detail (default: summary)
     #[arg(long, value_enum)]
     pub output: Option<Output>,
     /// Report what would happen, write nothing
     #[arg(long)]
     pub simulate: bool,
-    /// Change-tracking comment
+    /// Comment for the objects' history (import) or the report (synchro-import)
     #[arg(long)]
     pub comment: Option<String>,
 }
@@ -183,7 +183,7 @@ pub struct CsvArgs {
 /// `itop synchro-import`.
 #[derive(Debug, Args)]
 pub struct SynchroImportArgs {
-    /// The synchronization data source
+    /// Id of the synchronization data source (required)
     #[arg(long = "data-source-id", alias = "data_source_id")]
     pub data_source_id: Option<u32>,
     #[command(flatten)]
@@ -194,7 +194,7 @@ pub struct SynchroImportArgs {
     /// Report a row's SQL error and go on
     #[arg(long = "no-stop-on-import-error", alias = "no_stop_on_import_error")]
     pub no_stop_on_import_error: bool,
-    /// Replicas per child process (command-line mode only)
+    /// Synchronize in child processes of at most N replicas (command-line mode only: with --itop-root)
     #[arg(long = "max-chunk-size", alias = "max_chunk_size")]
     pub max_chunk_size: Option<u32>,
 }
@@ -202,12 +202,12 @@ pub struct SynchroImportArgs {
 /// `itop import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Target class, e.g. Person
+    /// Target class, e.g. Person (required)
     #[arg(long)]
     pub class: Option<String>,
     #[command(flatten)]
     pub csv: CsvArgs,
-    /// Columns identifying existing objects, comma-separated
+    /// Columns identifying existing objects, comma-separated (default: the class's own keys)
     #[arg(
         long = "reconciliation-keys",
         alias = "reconciliationkeys",
@@ -222,7 +222,7 @@ pub struct ImportArgs {
 /// `itop export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// OQL query, e.g. "SELECT Person"
+    /// OQL query, e.g. "SELECT Person" (this or --query is required)
     #[arg(long, conflicts_with = "query")]
     pub expression: Option<String>,
     /// Query phrasebook id
@@ -234,25 +234,25 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "csv")]
     pub format: Format,
-    /// Fields, comma-separated (attcode, extkey->attcode)
+    /// Fields, comma-separated, in order: attcode, extkey->attcode, alias.attcode (required but for xml)
     #[arg(long)]
     pub fields: Option<String>,
     /// Write to FILE (complete or not at all) instead of stdout
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Labels in the user's language instead of codes
+    /// Headers and values as labels in the user's language instead of codes (no_localize=0)
     #[arg(long)]
     pub localize: bool,
     /// Include archived objects
     #[arg(long = "with-archive", alias = "with_archive")]
     pub with_archive: bool,
-    /// CSV separator: one character, or "tab"
+    /// CSV separator: one character, or "tab" (default ",")
     #[arg(long)]
     pub separator: Option<String>,
     /// CSV encoding (default UTF-8)
     #[arg(long)]
     pub charset: Option<String>,
-    /// PHP date format, e.g. d/m/Y
+    /// PHP date format, e.g. d/m/Y (default: Y-m-d H:i:s)
     #[arg(long = "date-format", alias = "date_format")]
     pub date_format: Option<String>,
 }
@@ -264,7 +264,7 @@ pub enum ParamsCommand {
     Check {
         /// File(s), comma-separated as iTop takes them
         files: String,
-        /// The service the file is meant for (cron, synchro_exec, synchro_import, import, export)
+        /// The service the file is meant for: cron, synchro_exec, synchro_import, import, export (export-v2.php), export-legacy
         #[arg(long)]
         service: Option<String>,
     },

@@ -59,11 +59,15 @@ pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxErro
             } else {
                 value
             };
-            json!({"key": key, "value": shown})
+            json!({"key": itop_core::params::shown_key(key), "value": shown})
         })
         .collect();
+    let mut human = render_check(&params, &findings);
+    if !human.ends_with('\n') {
+        human.push('\n');
+    }
     Ok(Outcome {
-        human: render_check(&params, &findings),
+        human,
         json: json!({"ok": changes == 0, "values": values, "findings": listed}),
         exit: if changes > 0 { EXIT_FINDINGS } else { 0 },
     })

@@ -102,17 +102,23 @@ impl Outcome {
             self.human
         };
         let mut stdout = io::stdout().lock();
-        if let Err(err) = stdout
+        let written = stdout
             .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-        {
-            if err.kind() != io::ErrorKind::BrokenPipe {
-                eprintln!("error: writing the report: {err}");
-                return ExitCode::from(1);
+            .and_then(|()| stdout.flush());
+        match written {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+                warn(&format!("error: writing the report: {err}"));
+                ExitCode::from(1)
             }
+            _ => ExitCode::from(self.exit),
         }
-        ExitCode::from(self.exit)
     }
+}
+
+/// Writes a line on stderr; a closed stderr is not worth a panic (the
+/// exit code still tells what happened).
+pub fn warn(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// The error and its causes, joined by `: `.
@@ -132,10 +138,10 @@ fn classify(err: &(dyn std::error::Error + 'static)) -> (u8, &'static str) {
     if err.is::<UsageError>() {
         return (2, "usage");
     }
-    if let Some(io) = err.downcast_ref::<io::Error>() {
-        if io.kind() == io::ErrorKind::BrokenPipe {
-            return (0, "broken_pipe");
-        }
+    if let Some(io) = err.downcast_ref::<io::Error>()
+        && io.kind() == io::ErrorKind::BrokenPipe
+    {
+        return (0, "broken_pipe");
     }
     match err.downcast_ref::<Error>() {
         Some(Error::Auth { .. }) => (3, "auth"),
@@ -176,9 +182,12 @@ pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitC
     }
     let message = chain(err);
     let core = err.downcast_ref::<Error>();
-    eprintln!("error: {message}");
+    warn(&format!("error: {message}"));
     if let Some(raw) = core.and_then(Error::raw_response) {
-        eprintln!("--- iTop answered:\n{}\n---", excerpt(raw.trim_end()));
+        warn(&format!(
+            "--- iTop answered:\n{}\n---",
+            excerpt(raw.trim_end())
+        ));
     }
     if json {
         let value = json!({
@@ -190,7 +199,8 @@ pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitC
                 "raw": core.and_then(Error::raw_response),
             }
         });
-        println!("{value}");
+        let mut stdout = io::stdout().lock();
+        let _ = writeln!(stdout, "{value}");
     }
     ExitCode::from(code)
 }

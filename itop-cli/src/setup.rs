@@ -37,12 +37,17 @@ pub fn load_params(global: &Global) -> Result<Params, BoxError> {
     };
     for file in params.files() {
         if let Some(mode) = exposed_secret_file(file) {
-            eprintln!(
+            crate::report::warn(&format!(
                 "warning: {} holds a password and is readable by group or others \
                  (mode {mode:o}); run chmod 600 on it",
                 file.display()
-            );
+            ));
         }
+    }
+    // What iTop will silently read differently from what is written (a
+    // password cut at '#', a key with a blank...): say so before it bites.
+    for finding in params.lint(None).iter().filter(|f| f.is_change()) {
+        crate::report::warn(&format!("warning: {finding} (see: itop params check)"));
     }
     Ok(params)
 }
@@ -113,9 +118,9 @@ fn http_options(
         builder = builder.ca_bundle(bundle);
     }
     if global.insecure {
-        eprintln!(
+        crate::report::warn(
             "warning: --insecure: the server's certificate is not checked; \
-             anyone on the network path can read the credentials"
+             anyone on the network path can read the credentials",
         );
         builder = builder.danger_accept_invalid_certs(true);
     }
@@ -146,9 +151,9 @@ fn env_value(name: &str) -> Option<String> {
 
 fn credentials(global: &Global, params: &Params) -> Result<Credentials, BoxError> {
     if global.password.is_some() {
-        eprintln!(
+        crate::report::warn(
             "warning: --password puts the password where other local users can read it; \
-             prefer ITOP_PWD or a parameters file"
+             prefer ITOP_PWD or a parameters file",
         );
     }
     let login = global

@@ -303,7 +303,16 @@ impl Client {
             || self.inner.transport.call(self.call(request, None)?),
             || status_only,
         )?;
-        report::interpret_cron(&answer)
+        let report = report::interpret_cron(&answer)?;
+        if report.is_empty() && !status_only {
+            // Only a status request may get an empty 200 (PROTOCOL §2.3).
+            return Err(Error::Unexpected {
+                service: request.service(),
+                message: "empty answer: a cron run ends with `Exiting:`".to_owned(),
+                raw: String::new(),
+            });
+        }
+        Ok(report)
     }
 
     /// Runs `synchro_exec.php` on the requested data sources.

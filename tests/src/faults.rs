@@ -21,7 +21,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -326,13 +326,27 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     }
 }
 
+/// Reads one line, byte by byte: nothing past it leaves the kernel's
+/// buffer, so that unread bytes are still there to make a close a reset.
+fn read_line(reader: &mut impl Read) -> io::Result<String> {
+    let mut line = Vec::new();
+    let mut byte = [0u8];
+    while reader.read(&mut byte)? == 1 {
+        line.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&line).into_owned())
+}
+
 /// Reads the request head; returns it and the announced body length.
-fn read_head(reader: &mut impl BufRead) -> io::Result<(String, u64)> {
+fn read_head(reader: &mut impl Read) -> io::Result<(String, u64)> {
     let mut head = String::new();
     let mut length = 0;
     loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+        let line = read_line(reader)?;
+        if line.is_empty() || line == "\r\n" {
             break;
         }
         if let Some((name, value)) = line.split_once(':')
@@ -347,7 +361,7 @@ fn read_head(reader: &mut impl BufRead) -> io::Result<(String, u64)> {
 
 fn serve(shared: &Shared, stream: TcpStream, reply: &Reply) -> io::Result<()> {
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut reader = stream.try_clone()?;
     let (head, length) = read_head(&mut reader)?;
     // Leave a byte unread when the connection is to be reset: closing a
     // socket with unread data sends RST.
@@ -466,8 +480,8 @@ mod tests {
 
     #[test]
     fn announces_a_wrong_length_when_asked() {
-        let server = FaultServer::serve(Reply::new(200, "abc").length(Length::Announce(10)))
-            .unwrap();
+        let server =
+            FaultServer::serve(Reply::new(200, "abc").length(Length::Announce(10))).unwrap();
         let answer = String::from_utf8(exchange(&server, "a").unwrap()).unwrap();
         assert!(answer.ends_with("Content-Length: 10\r\nConnection: close\r\n\r\nabc"));
     }

@@ -16,9 +16,15 @@ fn synchro_import_details_lists_each_row() {
         "primary_key;first_name;name;email;org_id\n{tag}-1;Åsa;Öberg;a.{tag}@sync.example;Lab Org A\n{tag}-2;Ömer;Çelik;o.{tag}@sync.example;Lab Org B\n"
     );
     let request = SynchroImportRequest::new(itop.person_source).output(OutputMode::Details);
-    let report = itop.client().synchro_import(&request, CsvData::bytes(csv)).unwrap();
+    let report = itop
+        .client()
+        .synchro_import(&request, CsvData::bytes(csv))
+        .unwrap();
     assert_eq!(report.rows.len(), 2, "{report:?}");
-    assert!(report.rows.iter().all(|r| r.text.contains("New entry")), "{report:?}");
+    assert!(
+        report.rows.iter().all(|r| r.text.contains("New entry")),
+        "{report:?}"
+    );
     assert_eq!(report.import.unwrap().created, 2);
     assert!(report.synchro.is_some());
 }
@@ -61,7 +67,10 @@ fn legacy_export_csv_comes_without_the_bom() {
     let mut out = Vec::new();
     let outcome = itop.client().export_legacy(&request, &mut out).unwrap();
     assert_eq!(outcome.bytes, out.len() as u64);
-    assert!(!out.starts_with(b"\xEF\xBB\xBF"), "the BOM iTop adds is removed");
+    assert!(
+        !out.starts_with(b"\xEF\xBB\xBF"),
+        "the BOM iTop adds is removed"
+    );
     let csv = String::from_utf8(out).unwrap();
     assert!(csv.contains("Lab Org A"), "{csv}");
 }
@@ -72,7 +81,9 @@ fn legacy_export_errors_are_typed() {
     let bad = LegacyExportRequest::new(ExportQuery::Expression("SELEKT Organization".into()));
     let mut out = Vec::new();
     let err = itop.client().export_legacy(&bad, &mut out).unwrap_err();
-    let Error::BadRequest { raw, .. } = &err else { panic!("{err:?}") };
+    let Error::BadRequest { raw, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(raw.contains("Error the query can not be executed"), "{raw}");
     assert!(out.is_empty());
 
@@ -91,7 +102,10 @@ fn legacy_export_errors_are_typed() {
 #[test]
 fn cron_status_over_http_is_an_empty_report() {
     let itop = Itop::start();
-    let report = itop.client().cron(&CronRequest::new().status_only(true)).unwrap();
+    let report = itop
+        .client()
+        .cron(&CronRequest::new().status_only(true))
+        .unwrap();
     assert!(report.status_table.is_empty());
     assert!(report.started.is_none() && report.exited.is_none());
 }

@@ -21,7 +21,7 @@ use std::{
 
 use base64::Engine as _;
 use itop_core::{
-    AuthChannel, ChunkOptions, Client, CronRequest, Credentials, CsvData, Error, ExportRequest,
+    AuthChannel, ChunkOptions, Client, Credentials, CronRequest, CsvData, Error, ExportRequest,
     ImportRequest, LegacyExportRequest, Secret, SynchroExecRequest, SynchroImportRequest,
 };
 use itop_tests::faults::{FaultServer, Reply};
@@ -54,7 +54,12 @@ impl log::Log for Capture {
     }
 
     fn log(&self, record: &log::Record<'_>) {
-        let line = format!("{} {}: {}\n", record.level(), record.target(), record.args());
+        let line = format!(
+            "{} {}: {}\n",
+            record.level(),
+            record.target(),
+            record.args()
+        );
         self.0.lock().unwrap().push_str(&line);
     }
 
@@ -115,9 +120,8 @@ fn replica_csv(tag: &str) -> String {
 fn every_path(client: &Client, tag: &str) -> Vec<(&'static str, String)> {
     let dir = tempfile::tempdir().expect("temp dir");
     let export = ExportRequest::oql("SELECT Person").fields(["first_name", "name"]);
-    let legacy = LegacyExportRequest::new(itop_core::ExportQuery::Expression(
-        "SELECT Person".into(),
-    ));
+    let legacy =
+        LegacyExportRequest::new(itop_core::ExportQuery::Expression("SELECT Person".into()));
     let import = ImportRequest::new("Person").reconciliation_keys(["email"]);
     let synchro = SynchroImportRequest::new(1);
     let chunks = ChunkOptions::default().rows(1);
@@ -163,7 +167,10 @@ fn every_path(client: &Client, tag: &str) -> Vec<(&'static str, String)> {
             "export_to_path",
             shown(client.export_to_path(&export, &dir.path().join("out.csv"))),
         ),
-        ("export_legacy", shown(client.export_legacy(&legacy, &mut out))),
+        (
+            "export_legacy",
+            shown(client.export_legacy(&legacy, &mut out)),
+        ),
         ("exported data", String::from_utf8_lossy(&out).into_owned()),
     ]
 }
@@ -205,10 +212,16 @@ fn no_service_path_shows_the_password_over_http() {
 fn broken_servers_do_not_show_the_password() {
     let log = captured_log();
     let replies = [
-        Reply::new(500, "<p>iTop: An error occurred, check server error log for more information.</p>\n"),
+        Reply::new(
+            500,
+            "<p>iTop: An error occurred, check server error log for more information.</p>\n",
+        ),
         Reply::new(200, "").reset_in_body(0),
         Reply::new(200, "Invalid login").content_type("text/plain"),
-        Reply::new(401, "<p><strong>iTop access to this page is restricted.</strong></p>"),
+        Reply::new(
+            401,
+            "<p><strong>iTop access to this page is restricted.</strong></p>",
+        ),
         Reply::new(200, "x").delay(Duration::from_secs(10)),
     ];
     for reply in replies {
@@ -347,11 +360,41 @@ impl Cli {
             &["cron"],
             &["cron", "--status-only"],
             &["synchro-exec", "--data-sources", "1,2"],
-            &["synchro-import", "--data-source-id", "1", "--csv", &replicas],
-            &["import", "--class", "Person", "--csv", &people, "--reconciliation-keys", "email"],
-            &["import", "--class", "Person", "--csv", &people, "--output", "details"],
-            &["export", "--expression", "SELECT Person"],
-            &["export", "--expression", "SELECT Person", "-o", &out],
+            &[
+                "synchro-import",
+                "--data-source-id",
+                "1",
+                "--csv",
+                &replicas,
+            ],
+            &[
+                "import",
+                "--class",
+                "Person",
+                "--csv",
+                &people,
+                "--reconciliation-keys",
+                "email",
+            ],
+            &[
+                "import", "--class", "Person", "--csv", &people, "--output", "details",
+            ],
+            &[
+                "export",
+                "--expression",
+                "SELECT Person",
+                "--fields",
+                "name",
+            ],
+            &[
+                "export",
+                "--expression",
+                "SELECT Person",
+                "--fields",
+                "name",
+                "-o",
+                &out,
+            ],
             &["params", "check", &self.path("creds.params")],
         ];
         lists
@@ -362,8 +405,11 @@ impl Cli {
 
     fn run(&self, args: &[String], password: &str, via: Via, json: bool) -> (i32, String) {
         let params = self.path("creds.params");
-        std::fs::write(&params, format!("auth_user = admin\nauth_pwd = {password}\n"))
-            .expect("params");
+        std::fs::write(
+            &params,
+            format!("auth_user = admin\nauth_pwd = {password}\n"),
+        )
+        .expect("params");
         std::fs::set_permissions(&params, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         let mut command = Command::new(&self.binary);
         command

@@ -13,6 +13,8 @@ use crate::{
 };
 
 /// Where a chunked upload stands, given after each chunk.
+// TODO(#5): progress within a chunk needs a byte-counting hook in the
+// transport; per chunk is enough for a progress bar with default limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     /// Chunks sent and reported on.

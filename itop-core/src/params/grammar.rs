@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use pest::Parser;
-use pest::iterators::Pair;
+use pest::Token;
 
 /// The characters PHP's `trim()` removes (not form feed).
 pub(crate) const TRIM_CHARS: &[char] = &[' ', '\t', '\n', '\r', '\0', '\x0B'];
@@ -72,79 +72,112 @@ pub(crate) enum Shape {
 /// no lines rather than a panic (the property tests check that the number
 /// of lines always equals the number of `\n` plus one).
 pub(crate) fn scan(text: &str) -> impl Iterator<Item = Line<'_>> {
-    let pairs = match ParamsParser::parse(Rule::file, text) {
-        Ok(pairs) => Some(pairs),
+    let tokens = match ParamsParser::parse(Rule::file, text) {
+        Ok(pairs) => Some(pairs.tokens()),
         Err(err) => {
             log::debug!("params grammar refused an input, a bug: {err}");
             None
         }
     };
-    pairs
+    let mut walk = Walk::new(text);
+    tokens
         .into_iter()
         .flatten()
-        .filter(|pair| pair.as_rule() == Rule::line)
-        .enumerate()
-        .map(|(index, pair)| to_line(index + 1, pair))
+        .filter_map(move |token| walk.step(token))
 }
 
-/// Turns one `line` pair into a [`Line`].
-fn to_line(number: usize, pair: Pair<'_, Rule>) -> Line<'_> {
-    let start = pair.as_span().start();
-    let text = pair.as_str();
-    let mut shape = Shape::Ignored { content: 0..0 };
-    let mut comment = None;
-    for inner in pair.into_inner() {
-        let span = inner.as_span();
-        let range = span.start() - start..span.end() - start;
-        match inner.as_rule() {
-            Rule::entry => shape = to_entry(start, inner),
-            Rule::ignored => {
-                let trimmed = trim_range(text, range);
-                shape = Shape::Ignored { content: trimmed };
-            }
-            Rule::rest if !range.is_empty() => comment = Some(range.start),
-            // `line` holds only `entry`, `ignored` and `rest` pairs.
-            _ => {}
-        }
-    }
-    Line {
-        number,
-        start,
-        text,
-        shape,
-        comment,
-    }
+/// The state of the walk over the flat token stream of one text: pest
+/// gives `Start` and `End` tokens in order, and a line's pairs (`key`,
+/// `value` or `ignored`, then `rest`) hold no pairs of their own, so the
+/// last `Start` is always the start of the pair that ends.
+struct Walk<'a> {
+    text: &'a str,
+    number: usize,
+    line_start: usize,
+    last_start: usize,
+    key: Option<Range<usize>>,
+    content: Range<usize>,
+    comment: Option<usize>,
 }
 
-/// Turns an `entry` pair into [`Shape::Entry`]; offsets relative to the
-/// line starting at byte `line_start`.
-fn to_entry(line_start: usize, pair: Pair<'_, Rule>) -> Shape {
-    let entry_text = pair.as_str();
-    let entry_start = pair.as_span().start();
-    let mut key = 0..0;
-    let mut value = 0..0;
-    for inner in pair.into_inner() {
-        let span = inner.as_span();
-        let range = span.start() - line_start..span.end() - line_start;
-        match inner.as_rule() {
-            Rule::key | Rule::cut_key => key = range,
-            Rule::value => {
-                let untrimmed = span.as_str();
-                let kept = untrimmed.trim_end_matches(TRIM_CHARS).len();
-                value = range.start..range.start + kept;
-            }
-            // `entry` holds only `key` and `value` pairs.
-            _ => {}
+impl<'a> Walk<'a> {
+    fn new(text: &'a str) -> Walk<'a> {
+        Walk {
+            text,
+            number: 0,
+            line_start: 0,
+            last_start: 0,
+            key: None,
+            content: 0..0,
+            comment: None,
         }
     }
 
+    /// Takes one token; returns the line that it ends, if it ends one.
+    fn step(&mut self, token: Token<'a, Rule>) -> Option<Line<'a>> {
+        match token {
+            Token::Start { rule, pos } => {
+                self.last_start = pos.pos();
+                if rule == Rule::line {
+                    self.line_start = pos.pos();
+                    self.key = None;
+                    self.comment = None;
+                }
+                None
+            }
+            Token::End { rule, pos } => self.end(rule, self.last_start..pos.pos()),
+        }
+    }
+
+    /// The pair of `rule` spanning `span` (in the whole text) ends.
+    fn end(&mut self, rule: Rule, span: Range<usize>) -> Option<Line<'a>> {
+        let range = span.start - self.line_start..span.end - self.line_start;
+        match rule {
+            Rule::key | Rule::cut_key => self.key = Some(range),
+            Rule::value | Rule::ignored => self.content = range,
+            Rule::rest if !range.is_empty() => self.comment = Some(range.start),
+            Rule::line => return Some(self.line(self.line_start..span.end)),
+            // `file` and empty `rest` pairs carry nothing.
+            _ => {}
+        }
+        None
+    }
+
+    /// The line spanning `span`, from the pairs seen since its start.
+    fn line(&mut self, span: Range<usize>) -> Line<'a> {
+        self.number += 1;
+        let text = self.text.get(span.clone()).unwrap_or_default();
+        let shape = match self.key.take() {
+            Some(key) => to_entry(text, key, self.content.clone()),
+            None => Shape::Ignored {
+                content: trim_range(text, self.content.clone()),
+            },
+        };
+        Line {
+            number: self.number,
+            start: span.start,
+            text,
+            shape,
+            comment: self.comment,
+        }
+    }
+}
+
+/// The [`Shape::Entry`] of a line `text` with `key` and the untrimmed
+/// `value` (byte ranges in the line).
+fn to_entry(text: &str, key: Range<usize>, value: Range<usize>) -> Shape {
+    let untrimmed = text.get(value.clone()).unwrap_or_default();
+    let kept = untrimmed.trim_end_matches(TRIM_CHARS).len();
     // The `=` is the first one after the key: blanks only in between.
-    let after_key = key.end - (entry_start - line_start);
-    let equals = entry_text
-        .get(after_key..)
+    let equals = text
+        .get(key.end..)
         .and_then(|rest| rest.find('='))
         .map_or(key.end, |offset| key.end + offset);
-    Shape::Entry { key, equals, value }
+    Shape::Entry {
+        key,
+        equals,
+        value: value.start..value.start + kept,
+    }
 }
 
 /// Narrows `range` of `text` to its content without trim characters.

@@ -28,7 +28,8 @@ pub fn export_looks_ok(
 ) -> bool {
     let head = String::from_utf8_lossy(first_bytes);
     let page_format = matches!(format, "html" | "spreadsheet");
-    if starts_like_error(&head) || is_login_page(&head) {
+    // No format is ever empty (a CSV of no rows still has its header).
+    if head.is_empty() || starts_like_error(&head) || is_login_page(&head) {
         return false;
     }
     match channel {
