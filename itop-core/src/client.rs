@@ -203,6 +203,30 @@ impl ClientBuilder {
     }
 }
 
+/// Uploads above this size get a hint when they end in a login failure.
+const LARGE_UPLOAD: u64 = 2 * 1024 * 1024;
+
+/// PHP drops a whole request body larger than `post_max_size`, credentials
+/// included: iTop then answers as to a wrong password. Say so when the
+/// upload was large.
+fn hint_post_max_size(err: Error, size: u64) -> Error {
+    match err {
+        Error::Auth {
+            service,
+            message,
+            raw,
+        } if size > LARGE_UPLOAD => Error::Auth {
+            service,
+            message: format!(
+                "{message} (if the credentials are right: the upload was {size} bytes, and PHP \
+                 drops a request body over its post_max_size; send it in chunks)"
+            ),
+            raw,
+        },
+        other => other,
+    }
+}
+
 /// The certificates of a PEM file.
 fn load_ca_bundle(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>> {
     let pem = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -339,12 +363,12 @@ impl Client {
         request: &SynchroImportRequest,
         csv: CsvData,
     ) -> Result<SynchroImportReport> {
-        let strip = request.csv_options().is_utf8();
-        let answer = self
-            .inner
-            .transport
-            .call(self.call(request, Some((csv, strip)))?)?;
+        let utf8 = request.csv_options().is_utf8();
+        let call = self.call(request, Some((csv, utf8)))?;
+        let size = call.upload_size();
+        let answer = self.inner.transport.call(call)?;
         report::interpret_synchro_import(&answer, request.output_mode())
+            .map_err(|e| hint_post_max_size(e, size))
     }
 
     /// Imports `csv` with `import.php`. Rows iTop could not write are
@@ -358,12 +382,12 @@ impl Client {
     /// (unknown class or column, bad reconciliation keys), [`Error::Server`]
     /// (PHP fatal error: some rows may have been committed).
     pub fn import(&self, request: &ImportRequest, csv: CsvData) -> Result<ImportReport> {
-        let strip = request.csv_options().is_utf8();
-        let answer = self
-            .inner
-            .transport
-            .call(self.call(request, Some((csv, strip)))?)?;
+        let utf8 = request.csv_options().is_utf8();
+        let call = self.call(request, Some((csv, utf8)))?;
+        let size = call.upload_size();
+        let answer = self.inner.transport.call(call)?;
         report::interpret_import(&answer, request.output_mode())
+            .map_err(|e| hint_post_max_size(e, size))
     }
 
     /// Exports with `export-v2.php`, streaming the result to `out`. A

@@ -104,6 +104,43 @@ impl Spooled {
         }
     }
 
+    /// The data's size in bytes (0 when it cannot be told).
+    pub(crate) fn len(&self) -> u64 {
+        match self {
+            Spooled::File { file, .. } => file.metadata().map_or(0, |m| m.len()),
+            Spooled::Bytes(cursor) => cursor.get_ref().len() as u64,
+        }
+    }
+
+    /// How the data is named in messages: its path, or "the CSV data".
+    pub(crate) fn origin(&self) -> String {
+        match self.path() {
+            Some(path) => path.display().to_string(),
+            None => "the CSV data".to_owned(),
+        }
+    }
+
+    /// Reads the data once to check that it is UTF-8 (past a BOM), then
+    /// rewinds it.
+    pub(crate) fn check_utf8(&mut self) -> Result<()> {
+        let origin = self.origin();
+        let mut check = crate::utf8_check::Utf8Check::new();
+        self.rewind(true)?;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = self.read(&mut buf).map_err(|e| match self.path() {
+                Some(p) => Error::io(p, e),
+                None => Error::from(e),
+            })?;
+            if n == 0 {
+                break;
+            }
+            check.feed(&buf[..n], &origin)?;
+        }
+        check.finish(&origin)?;
+        self.rewind(false)
+    }
+
     /// Positions the data at its start, past a UTF-8 BOM when `strip_bom`.
     pub(crate) fn rewind(&mut self, strip_bom: bool) -> Result<()> {
         let path = self.path().map(Path::to_owned);

@@ -93,6 +93,7 @@ mod secret;
 mod service;
 mod services;
 mod transport;
+mod utf8_check;
 
 pub use answer::{Channel, RawAnswer};
 pub use chunk::{ChunkOptions, ChunkedImport, ChunkedSynchroImport, Interruption, Progress};

@@ -109,3 +109,57 @@ fn cron_status_over_http_is_an_empty_report() {
     assert!(report.status_table.is_empty());
     assert!(report.started.is_none() && report.exited.is_none());
 }
+
+#[test]
+fn an_upload_over_post_max_size_says_so_instead_of_only_invalid_login() {
+    let itop =
+        Itop::start_with(itop_tests::ServerConfig::default().max_body_bytes(Some(1_000_000)));
+    if !itop.is_imitation() {
+        return;
+    }
+    let mut csv = String::from("name,code\n");
+    while csv.len() < 2_500_000 {
+        csv.push_str("\"Some organization with a long name\",ORG\n");
+    }
+    let request = itop_core::ImportRequest::new("Organization").reconciliation_keys(["name"]);
+    let err = itop
+        .client()
+        .import(&request, CsvData::bytes(csv))
+        .unwrap_err();
+    let Error::Auth { message, raw, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(message.contains("post_max_size"), "{message}");
+    assert!(raw.contains("Invalid login"), "{raw}");
+}
+
+#[test]
+fn latin1_data_must_be_declared_and_then_arrives_intact() {
+    let itop = Itop::start();
+    let tag = unique("l");
+    let latin1: Vec<u8> = format!("name,code\n\"Soci\u{e9}t\u{e9} {tag}\",L1\n")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let request = itop_core::ImportRequest::new("Organization").reconciliation_keys(["name"]);
+    let err = itop
+        .client()
+        .import(&request, CsvData::bytes(latin1.clone()))
+        .unwrap_err();
+    let Error::InvalidRequest { reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(reason.contains(":2:6: byte 0xE9"), "{reason}");
+
+    let declared = request.charset("ISO-8859-1");
+    let report = itop
+        .client()
+        .import(&declared, CsvData::bytes(latin1))
+        .unwrap();
+    assert_eq!(report.summary.unwrap().created, 1);
+    let export = ExportRequest::oql("SELECT Organization WHERE code = 'L1'").fields(["name"]);
+    let mut out = Vec::new();
+    itop.client().export(&export, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains(&format!("Société {tag}")), "{text}");
+}

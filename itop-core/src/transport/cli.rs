@@ -289,7 +289,11 @@ fn param_file_argument(files: &[PathBuf]) -> Result<OsString> {
 /// The path to give as `csvfile`: the file itself when it can be used as
 /// is (the returned `Spooled` keeps a spooled copy alive), else a copy
 /// without BOM in the private folder.
-fn csv_file(mut data: Spooled, strip_bom: bool, dir: &Path) -> Result<(PathBuf, Spooled)> {
+fn csv_file(mut data: Spooled, utf8: bool, dir: &Path) -> Result<(PathBuf, Spooled)> {
+    let strip_bom = utf8;
+    if utf8 {
+        data.check_utf8()?;
+    }
     if let Some(path) = data.path().map(Path::to_owned) {
         let mut head = [0u8; 3];
         data.rewind(false)?;

@@ -8,7 +8,7 @@
 
 use std::io::{self, Read};
 
-use crate::csv_data::Spooled;
+use crate::{csv_data::Spooled, utf8_check::Utf8Check};
 
 /// True for the bytes that travel as themselves in a form body.
 fn is_unreserved(byte: u8) -> bool {
@@ -81,11 +81,17 @@ impl FormBody {
     /// A body of fields followed by `csvdata` read from `data`, which must be
     /// positioned at its start; it is read once here to size the body, then
     /// positioned back with `rewind`.
+    ///
+    /// With `utf8`, a leading BOM is skipped and the data is checked to be
+    /// UTF-8 in the same pass.
     pub(crate) fn with_csv(
         mut encoded: Vec<u8>,
         mut data: Spooled,
-        strip_bom: bool,
+        utf8: bool,
     ) -> crate::Result<(FormBody, u64)> {
+        let strip_bom = utf8;
+        let origin = data.origin();
+        let mut check = Utf8Check::new();
         if !encoded.is_empty() {
             encoded.push(b'&');
         }
@@ -98,7 +104,13 @@ impl FormBody {
             if n == 0 {
                 break;
             }
+            if utf8 {
+                check.feed(&buf[..n], &origin)?;
+            }
             len += encoded_len(&buf[..n]);
+        }
+        if utf8 {
+            check.finish(&origin)?;
         }
         data.rewind(strip_bom)?;
         let (mut body, _) = FormBody::fields(encoded);
@@ -164,5 +176,20 @@ mod tests {
         let mut expected = b"a=1&csvdata=".to_vec();
         encode_into(csv.as_bytes(), &mut expected);
         assert_eq!(sent, expected);
+    }
+
+    #[test]
+    fn data_declared_utf8_must_be_utf8() {
+        let data = CsvData::bytes(b"name\nSoci\xE9t\xE9\n".to_vec())
+            .open()
+            .unwrap();
+        let Err(err) = FormBody::with_csv(Vec::new(), data, true) else {
+            panic!("Latin-1 bytes were accepted as UTF-8");
+        };
+        assert!(err.to_string().contains(":2:5: byte 0xE9"), "{err}");
+        let data = CsvData::bytes(b"name\nSoci\xE9t\xE9\n".to_vec())
+            .open()
+            .unwrap();
+        assert!(FormBody::with_csv(Vec::new(), data, false).is_ok());
     }
 }

@@ -12,9 +12,17 @@ pub(crate) struct Call<'a> {
     pub(crate) service: crate::Service,
     pub(crate) fields: Vec<Field>,
     pub(crate) credentials: Option<&'a Credentials>,
-    /// The CSV to upload, and whether to skip a leading BOM.
+    /// The CSV to upload, and whether it is declared UTF-8 (then a leading
+    /// BOM is skipped and the bytes are checked).
     pub(crate) csv: Option<(Spooled, bool)>,
     pub(crate) max_chunk_size: Option<u32>,
+}
+
+impl Call<'_> {
+    /// Bytes of CSV data to upload (0 without data).
+    pub(crate) fn upload_size(&self) -> u64 {
+        self.csv.as_ref().map_or(0, |(data, _)| data.len())
+    }
 }
 
 /// What a streamed export wrote.
