@@ -612,3 +612,72 @@ fn huge_bodies_keep_memory_bounded() {
 fn huge_bodies_keep_memory_bounded_for_every_service() {
     check_huge("export-1g", "reports");
 }
+
+// ---- retries: only where repeating cannot change data twice ----
+
+/// A reply whose connection is reset before any answer.
+fn refused(target: Target) -> Reply {
+    target.success().reset_in_request(0)
+}
+
+#[test]
+fn an_export_is_retried_when_the_connection_breaks_before_any_byte() {
+    for target in [Target::ExportVec, Target::ExportFile] {
+        let server = FaultServer::start(vec![refused(target), refused(target), target.success()])
+            .expect("server");
+        let client = builder(&server.url()).build().expect("client");
+        let run = call(target, &client, csv_for(target));
+        run.result.unwrap_or_else(|e| panic!("{target:?}: {e:?}"));
+        assert_eq!(run.written, body_of(&target.success()), "{target:?}");
+        assert_eq!(server.hits(), 3, "{target:?}");
+    }
+}
+
+#[test]
+fn an_export_that_wrote_something_is_not_retried() {
+    let (_, reply) = big_export(Length::Exact);
+    let server = FaultServer::start(vec![reply, Target::ExportVec.success()]).expect("server");
+    let client = builder(&server.url()).build().expect("client");
+    let run = call(Target::ExportVec, &client, csv_for(Target::ExportVec));
+    check_failure(Target::ExportVec, &run, &is_transport).unwrap();
+    assert_eq!(server.hits(), 1);
+}
+
+#[test]
+fn retries_give_up_after_three_attempts() {
+    let server = FaultServer::serve(refused(Target::ExportVec)).expect("server");
+    let client = builder(&server.url()).build().expect("client");
+    let run = call(Target::ExportVec, &client, csv_for(Target::ExportVec));
+    check_failure(Target::ExportVec, &run, &is_transport).unwrap();
+    assert_eq!(server.hits(), 3);
+}
+
+#[test]
+fn a_cron_status_request_is_retried_but_never_a_run() {
+    let status = Reply::new(200, "");
+    let server = FaultServer::start(vec![refused(Target::Cron), status]).expect("server");
+    let client = builder(&server.url()).build().expect("client");
+    let report = client
+        .cron(&CronRequest::new().status_only(true))
+        .expect("status after a retry");
+    assert!(report.is_empty());
+    assert_eq!(server.hits(), 2);
+
+    let server =
+        FaultServer::start(vec![refused(Target::Cron), Target::Cron.success()]).expect("server");
+    let client = builder(&server.url()).build().expect("client");
+    let run = call(Target::Cron, &client, csv_for(Target::Cron));
+    check_failure(Target::Cron, &run, &is_transport).unwrap();
+    assert_eq!(server.hits(), 1);
+}
+
+#[test]
+fn imports_and_synchronizations_are_never_retried() {
+    for target in [Target::Import, Target::SynchroImport, Target::SynchroExec] {
+        let server = FaultServer::start(vec![refused(target), target.success()]).expect("server");
+        let client = builder(&server.url()).build().expect("client");
+        let run = call(target, &client, csv_for(target));
+        check_failure(target, &run, &is_transport).unwrap();
+        assert_eq!(server.hits(), 1, "{target:?}");
+    }
+}
