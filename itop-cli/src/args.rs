@@ -180,6 +180,27 @@ pub struct CsvArgs {
     pub comment: Option<String>,
 }
 
+/// How large uploads are cut (HTTP mode).
+#[derive(Debug, Args)]
+pub struct ChunkArgs {
+    /// Most data rows per request (default 1000); large files are sent in chunks
+    #[arg(long = "chunk-rows", value_name = "ROWS")]
+    pub chunk_rows: Option<u64>,
+    /// Most bytes per request, form-encoded (default 4 MiB, under PHP's post_max_size)
+    #[arg(long = "chunk-bytes", value_name = "BYTES")]
+    pub chunk_bytes: Option<u64>,
+    /// Start at this line of the file (as told after an interrupted upload)
+    #[arg(long = "resume-from-line", value_name = "LINE")]
+    pub resume_from_line: Option<u64>,
+}
+
+impl ChunkArgs {
+    /// True when any chunk option was given.
+    pub fn is_given(&self) -> bool {
+        self.chunk_rows.is_some() || self.chunk_bytes.is_some() || self.resume_from_line.is_some()
+    }
+}
+
 /// `itop synchro-import`.
 #[derive(Debug, Args)]
 pub struct SynchroImportArgs {
@@ -197,6 +218,8 @@ pub struct SynchroImportArgs {
     /// Synchronize in child processes of at most N replicas (command-line mode only: with --itop-root)
     #[arg(long = "max-chunk-size", alias = "max_chunk_size")]
     pub max_chunk_size: Option<u32>,
+    #[command(flatten)]
+    pub chunks: ChunkArgs,
 }
 
 /// `itop import`.
@@ -217,6 +240,8 @@ pub struct ImportArgs {
     /// Headers and values are labels in the user's language (no_localize=0)
     #[arg(long)]
     pub localize: bool,
+    #[command(flatten)]
+    pub chunks: ChunkArgs,
 }
 
 /// `itop export`.

@@ -12,9 +12,10 @@ use itop_core::{
 
 use crate::{
     args::{
-        CronArgs, CsvArgs, ExportArgs, Format, ImportArgs, Output, SynchroExecArgs,
+        ChunkArgs, CronArgs, CsvArgs, ExportArgs, Format, ImportArgs, Output, SynchroExecArgs,
         SynchroImportArgs,
     },
+    chunked::{self, ProgressLine},
     report::Outcome,
     setup::{BoxError, Setup, UsageError, pick, pick_flag},
 };
@@ -70,6 +71,20 @@ fn dialect(args: &CsvArgs, params: &Params, defaults: &CsvOptions) -> Result<Csv
         options.date_format = Some(format);
     }
     Ok(options)
+}
+
+/// Whether a synchro-import goes in chunks: asked for, or over HTTP with a
+/// file larger than one chunk. (Chunks change the call: each is loaded with
+/// synchronize=0, then synchro_exec runs once.)
+fn chunking_wanted(setup: &Setup, args: &ChunkArgs, file: Option<&Path>) -> bool {
+    if args.is_given() {
+        return true;
+    }
+    let size = file
+        .filter(|f| *f != Path::new("-"))
+        .and_then(|f| std::fs::metadata(f).ok())
+        .map_or(0, |m| m.len());
+    !setup.local && size > chunked::options(args).bytes / 3
 }
 
 fn csv_data(args: &CsvArgs, params: &Params) -> Result<CsvData, BoxError> {
@@ -144,9 +159,18 @@ pub fn synchro_import(setup: &Setup, args: &SynchroImportArgs) -> Result<Outcome
         request = request.max_chunk_size(size);
     }
     let data = csv_data(&args.csv, params)?;
-    Ok(Outcome::synchro_import(
-        setup.client.synchro_import(&request, data)?,
-    ))
+    if !chunking_wanted(setup, &args.chunks, args.csv.csv.as_deref()) {
+        return Ok(Outcome::synchro_import(
+            setup.client.synchro_import(&request, data)?,
+        ));
+    }
+    let mut progress = ProgressLine::new();
+    let options = chunked::options(&args.chunks);
+    let done = setup
+        .client
+        .synchro_import_chunked(&request, data, options, &mut |p| progress.update(p));
+    progress.finish();
+    Ok(Outcome::chunked_synchro_import(done?))
 }
 
 pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
@@ -170,7 +194,18 @@ pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
         request = request.comment(comment);
     }
     let data = csv_data(&args.csv, params)?;
-    Ok(Outcome::import(setup.client.import(&request, data)?))
+    if setup.local && !args.chunks.is_given() {
+        return Ok(Outcome::import(setup.client.import(&request, data)?));
+    }
+    // Over HTTP every import goes through the chunked path: a small file is
+    // one chunk (one request), a large one never meets post_max_size.
+    let mut progress = ProgressLine::new();
+    let options = chunked::options(&args.chunks);
+    let done = setup
+        .client
+        .import_chunked(&request, data, options, &mut |p| progress.update(p));
+    progress.finish();
+    Ok(Outcome::chunked_import(done?))
 }
 
 fn export_format(format: Format) -> ExportFormat {

@@ -5,6 +5,7 @@
 //! code that means something (see [`report::exit`]).
 
 mod args;
+mod chunked;
 mod commands;
 mod logger;
 mod params_cmd;

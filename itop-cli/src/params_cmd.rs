@@ -70,5 +70,6 @@ pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxErro
         human,
         json: json!({"ok": changes == 0, "values": values, "findings": listed}),
         exit: if changes > 0 { EXIT_FINDINGS } else { 0 },
+        stderr: Vec::new(),
     })
 }

@@ -12,7 +12,8 @@ use std::{
 };
 
 use itop_core::{
-    CronReport, Error, ExportOutcome, ImportReport, SynchroExecReport, SynchroImportReport,
+    ChunkedImport, ChunkedSynchroImport, CronReport, Error, ExportOutcome, ImportReport,
+    Interruption, SynchroExecReport, SynchroImportReport,
 };
 use serde_json::{Value, json};
 
@@ -27,6 +28,8 @@ pub struct Outcome {
     pub human: String,
     pub json: Value,
     pub exit: u8,
+    /// Lines for stderr (errors and hints beside a partial report).
+    pub stderr: Vec<String>,
 }
 
 impl Outcome {
@@ -35,6 +38,7 @@ impl Outcome {
             human,
             json,
             exit: if in_error { EXIT_ROWS_IN_ERROR } else { 0 },
+            stderr: Vec::new(),
         }
     }
 
@@ -75,6 +79,35 @@ impl Outcome {
         )
     }
 
+    pub fn chunked_import(done: ChunkedImport) -> Outcome {
+        let nothing_reported = done.chunks == 0;
+        let mut outcome = Outcome::import(done.report);
+        if nothing_reported {
+            // No chunk went through: an empty report would read as success.
+            outcome.human.clear();
+        }
+        add_chunk_story(
+            &mut outcome,
+            done.chunks,
+            &done.notes,
+            done.interrupted.as_ref(),
+        );
+        outcome
+    }
+
+    pub fn chunked_synchro_import(done: ChunkedSynchroImport) -> Outcome {
+        let has_issues = done.has_issues();
+        let mut human = done.load.to_string();
+        if let Some(synchro) = &done.synchro {
+            human.push_str(&synchro.to_string());
+        }
+        let json = json!({"ok": true, "synchro_import": done.load, "synchro_exec": done.synchro});
+        let mut outcome = Outcome::new(human, json, has_issues);
+        let story = (done.chunks, &done.notes, done.interrupted.as_ref());
+        add_chunk_story(&mut outcome, story.0, story.1, story.2);
+        outcome
+    }
+
     pub fn export(outcome: ExportOutcome, path: Option<&Path>) -> Outcome {
         // Data went to stdout: say nothing more there.
         let human = match path {
@@ -105,6 +138,10 @@ impl Outcome {
         let written = stdout
             .write_all(text.as_bytes())
             .and_then(|()| stdout.flush());
+        drop(stdout);
+        for line in &self.stderr {
+            warn(line);
+        }
         match written {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
                 warn(&format!("error: writing the report: {err}"));
@@ -113,6 +150,58 @@ impl Outcome {
             _ => ExitCode::from(self.exit),
         }
     }
+}
+
+/// Adds what the chunks tell to an outcome: notes, and where an
+/// interrupted upload stopped (then the exit code is the failure's).
+fn add_chunk_story(
+    outcome: &mut Outcome,
+    chunks: u64,
+    notes: &[String],
+    stop: Option<&Interruption>,
+) {
+    for note in notes {
+        outcome.human.push_str(&format!("note: {note}\n"));
+    }
+    outcome.json["chunks"] = json!(chunks);
+    outcome.json["notes"] = json!(notes);
+    let Some(stop) = stop else { return };
+    outcome.stderr.push(format!("error: {stop}"));
+    if let Some(raw) = stop.error.raw_response() {
+        outcome.stderr.push(format!(
+            "--- iTop answered:\n{}\n---",
+            excerpt(raw.trim_end())
+        ));
+    }
+    if let Some(line) = stop.resume_from_line {
+        outcome
+            .stderr
+            .push(format!("hint: run again with --resume-from-line {line}"));
+    }
+    let (code, kind) = classify(&stop.error);
+    outcome.exit = code.max(1);
+    outcome.json["ok"] = json!(false);
+    outcome.json["error"] = error_json(&stop.error, kind);
+    outcome.json["interrupted"] = json!({
+        "chunk": stop.chunk,
+        "kind": kind,
+        "error": chain(&stop.error),
+        "raw": stop.error.raw_response(),
+        "committed_rows": [stop.committed.start, stop.committed.end],
+        "uncertain_rows": [stop.uncertain.start, stop.uncertain.end],
+        "resume_from_line": stop.resume_from_line,
+    });
+}
+
+/// The `error` object of `--json` output.
+fn error_json(err: &(dyn std::error::Error + 'static), kind: &str) -> Value {
+    let core = err.downcast_ref::<Error>();
+    json!({
+        "kind": kind,
+        "message": chain(err),
+        "service": core.and_then(Error::service),
+        "raw": core.and_then(Error::raw_response),
+    })
 }
 
 /// Writes a line on stderr; a closed stderr is not worth a panic (the
@@ -190,15 +279,7 @@ pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitC
         ));
     }
     if json {
-        let value = json!({
-            "ok": false,
-            "error": {
-                "kind": kind,
-                "message": message,
-                "service": core.and_then(Error::service),
-                "raw": core.and_then(Error::raw_response),
-            }
-        });
+        let value = json!({"ok": false, "error": error_json(err, kind)});
         let mut stdout = io::stdout().lock();
         let _ = writeln!(stdout, "{value}");
     }

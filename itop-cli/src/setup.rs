@@ -12,6 +12,8 @@ use crate::args::Global;
 pub struct Setup {
     pub client: Client,
     pub params: Params,
+    /// True in command-line mode (`--itop-root`): no web size limits.
+    pub local: bool,
 }
 
 /// A problem with the options themselves (exit code 2).
@@ -106,6 +108,7 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
     Ok(Setup {
         client: builder.build()?,
         params,
+        local: global.itop_root.is_some(),
     })
 }
 

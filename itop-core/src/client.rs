@@ -204,7 +204,7 @@ impl ClientBuilder {
 }
 
 /// Uploads above this size get a hint when they end in a login failure.
-const LARGE_UPLOAD: u64 = 2 * 1024 * 1024;
+const LARGE_UPLOAD: u64 = 64 * 1024;
 
 /// PHP drops a whole request body larger than `post_max_size`, credentials
 /// included: iTop then answers as to a wrong password. Say so when the
