@@ -115,9 +115,15 @@ impl<'a> Run<'a> {
         match chunk {
             Some(chunk) => Interruption {
                 chunk: Some(chunk.index),
+                // iTop refuses a login, a right or a request before it
+                // touches a row: then nothing of the chunk was written.
+                uncertain: if refused_before_any_row(&error) {
+                    chunk.first_row..chunk.first_row
+                } else {
+                    chunk.first_row..chunk.end_row()
+                },
                 error,
                 committed,
-                uncertain: chunk.first_row..chunk.end_row(),
                 resume_from_line: Some(chunk.first_line()),
             },
             None => Interruption {
@@ -319,4 +325,15 @@ fn check_header(run: &Run<'_>) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// True for the failures iTop reports before writing any row.
+fn refused_before_any_row(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Auth { .. }
+            | Error::NotAllowed { .. }
+            | Error::BadRequest { .. }
+            | Error::InvalidRequest { .. }
+    )
 }
