@@ -435,27 +435,73 @@ impl Client {
         Ok(outcome)
     }
 
-    /// Exports with `export-v2.php` into the file at `path`. The data goes to
-    /// a temporary file beside it, renamed to `path` only once the export
-    /// is complete: a failed export leaves `path` untouched.
+    /// Exports with `export-v2.php` into the file at `path`.
+    ///
+    /// For a regular file (or a path that does not exist yet) the data goes
+    /// to a temporary file beside it, renamed to `path` only once the export
+    /// is complete: a failed export leaves `path` untouched. A symbolic link
+    /// is followed (the file it points to is replaced, the link stays); an
+    /// existing file keeps its permissions; a new one is created readable
+    /// by its owner only (exports hold CMDB data). Anything else (a device
+    /// such as `/dev/stdout`, a FIFO) is written to directly, as a stream.
     ///
     /// # Errors
     ///
     /// As [`Client::export`], and [`Error::Io`] for the file.
     pub fn export_to_path(&self, request: &ExportRequest, path: &Path) -> Result<ExportOutcome> {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
+        let existing = match std::fs::metadata(path) {
+            Ok(meta) => Some(meta),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(path, e)),
         };
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
+            return self.export_to_stream_path(request, path, meta);
+        }
+        // Replace the file a link points to, not the link.
+        let target = match &existing {
+            Some(_) => std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?,
+            None => path.to_owned(),
+        };
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
         let outcome = {
-            let mut writer = std::io::BufWriter::new(temp.as_file_mut());
+            let mut writer = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
             let outcome = self.export(request, &mut writer)?;
             writer.flush().map_err(|e| Error::io(path, e))?;
             outcome
         };
-        temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-        temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+        if let Some(meta) = &existing {
+            temp.as_file()
+                .set_permissions(meta.permissions())
+                .map_err(|e| Error::io(path, e))?;
+        }
+        temp.persist(&target).map_err(|e| Error::io(path, e.error))?;
+        Ok(outcome)
+    }
+
+    /// Streams an export into something that is not a regular file.
+    fn export_to_stream_path(
+        &self,
+        request: &ExportRequest,
+        path: &Path,
+        meta: &std::fs::Metadata,
+    ) -> Result<ExportOutcome> {
+        if meta.is_dir() {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"),
+            ));
+        }
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let mut writer = std::io::BufWriter::new(file);
+        let outcome = self.export(request, &mut writer)?;
+        writer.flush().map_err(|e| Error::io(path, e))?;
         Ok(outcome)
     }
 }

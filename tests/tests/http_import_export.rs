@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{Itop, people_csv, unique};
 use itop_core::{
     AuthChannel, CsvData, Error, ExportFormat, ExportRequest, ImportRequest, OutputMode,
@@ -313,4 +315,29 @@ fn credentials_never_travel_in_the_query_string() {
             request.query
         );
     }
+}
+
+#[test]
+fn export_to_a_path_follows_links_keeps_modes_and_streams_to_devices() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let itop = Itop::start();
+    let dir = tempfile::tempdir().unwrap();
+    let request = ExportRequest::oql("SELECT Organization").fields(["name"]);
+
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let link = dir.path().join("link.csv");
+    symlink(&real, &link).unwrap();
+    itop.client().export_to_path(&request, &link).unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with("\"name\""));
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+
+    // A device is written to, never replaced.
+    let outcome = itop.client().export_to_path(&request, Path::new("/dev/null")).unwrap();
+    assert!(outcome.bytes > 0);
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(!null.is_file(), "/dev/null must stay a device");
 }
