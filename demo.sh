@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 cargo build --locked --quiet -p itop-cli -p itop-tests
-itop=target/debug/itop
+bin=${CARGO_TARGET_DIR:-target}/debug
+itop=$bin/itop
 mkdir -p demo-state
 chmod 700 demo-state
 
@@ -20,7 +21,7 @@ trap cleanup EXIT
 
 if [ -z "${ITOP_URL:-}" ]; then
     # The loopback iTop prints its URL first; read it from a pipe.
-    exec 3< <(target/debug/itop-testserver --listen 127.0.0.1:0 --state demo-state/itop-state.json)
+    exec 3< <("$bin/itop-testserver" --listen 127.0.0.1:0 --state demo-state/itop-state.json)
     server_pid=$!
     read -r line <&3
     ITOP_URL=${line#listening on }

@@ -100,14 +100,20 @@ fn legacy_export_errors_are_typed() {
 }
 
 #[test]
-fn cron_status_over_http_is_an_empty_report() {
+fn cron_status_over_http_is_refused_before_sending() {
+    // iTop answers an empty page: the status table is a command-line feature.
     let itop = Itop::start();
-    let report = itop
+    let err = itop
         .client()
         .cron(&CronRequest::new().status_only(true))
-        .unwrap();
-    assert!(report.status_table.is_empty());
-    assert!(report.started.is_none() && report.exited.is_none());
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidRequest { field: "status_only", .. }),
+        "{err:?}"
+    );
+    if let Some(server) = &itop.server {
+        assert!(server.requests().is_empty(), "nothing may be sent");
+    }
 }
 
 #[test]

@@ -65,7 +65,10 @@ impl CliTransport {
 
     fn prepare(&self, call: Call<'_>) -> Result<Prepared> {
         let service = call.service;
-        let dir = tempfile::Builder::new().prefix("itop-").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("itop-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .tempdir()?;
         let mut in_file: Vec<(String, String)> = Vec::new();
         let mut argv: Vec<OsString> = Vec::new();
         self.credentials(service, call.credentials, &mut in_file, &mut argv)?;
@@ -98,6 +101,9 @@ impl CliTransport {
             files.push(path);
         }
         let mut command = Command::new(&self.settings.php);
+        // The itop command reads the password from ITOP_PWD: php and what
+        // it starts have no use for it.
+        command.env_remove("ITOP_PWD");
         command
             .arg("-q")
             .arg(self.settings.root.join(service.script()));
@@ -220,8 +226,9 @@ impl CliTransport {
         if looks_ok {
             out.write_all(&head)?;
             written = head.len() as u64
-                + io::copy(&mut stdout, out)
-                    .map_err(|e| process_error(service, "reading its output failed", e))?;
+                + super::copy_split_errors(&mut stdout, out, |e| {
+                    process_error(service, "reading its output failed", e)
+                })?;
         } else {
             (&mut stdout).take(REPORT_LIMIT).read_to_end(&mut head).ok();
         }

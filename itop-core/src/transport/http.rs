@@ -116,6 +116,15 @@ impl HttpTransport {
                 reason: "iTop accepts it only in command-line mode (use --itop-root)".to_owned(),
             });
         }
+        let status_only = call.fields.iter().any(|(k, v)| k == "status_only" && v == "1");
+        if service == Service::Cron && status_only {
+            return Err(Error::InvalidRequest {
+                field: "status_only",
+                reason: "iTop answers an empty page over HTTP: the task status table exists \
+                         only in command-line mode (use --itop-root)"
+                    .to_owned(),
+            });
+        }
         let mut fields: Vec<(&str, &str)> = Vec::new();
         let mut basic = None;
         add_credentials(
@@ -209,7 +218,7 @@ impl HttpTransport {
             Channel::Cli { .. } => None,
         };
         out.write_all(&head)?;
-        let copied = io::copy(&mut reader, out).map_err(|e| io_transport(service, e))?;
+        let copied = super::copy_split_errors(&mut reader, out, |e| io_transport(service, e))?;
         out.flush()?;
         Ok(ExportOutcome {
             bytes: head.len() as u64 + copied,

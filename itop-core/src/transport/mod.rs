@@ -61,3 +61,25 @@ impl Transport {
         }
     }
 }
+
+/// Copies `reader` to `out`, telling a failure to read (the server or php:
+/// `read_error`) from a failure to write (the caller's destination, e.g. a
+/// closed pipe: [`Error::Io`](crate::Error::Io)).
+pub(crate) fn copy_split_errors(
+    reader: &mut dyn std::io::Read,
+    out: &mut dyn std::io::Write,
+    read_error: impl Fn(std::io::Error) -> crate::Error,
+) -> Result<u64> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut copied = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(copied),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_error(e)),
+        };
+        out.write_all(&buf[..n])?;
+        copied += n as u64;
+    }
+}
