@@ -11,6 +11,7 @@ mod logger;
 mod params_cmd;
 mod report;
 mod setup;
+mod signals;
 
 use std::process::ExitCode;
 
@@ -26,7 +27,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     logger::init(cli.global.log_level);
     let json = cli.global.json;
-    match run(cli) {
+    let result = run(cli);
+    if signals::interrupted() {
+        report::warn("interrupted: php and its children were stopped");
+        return ExitCode::from(130);
+    }
+    match result {
         Ok(outcome) => outcome.print(json),
         Err(err) => report::print_error(err.as_ref(), json),
     }

@@ -85,6 +85,7 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
         (Some(root), _) => {
             builder = builder
                 .itop_root(root)
+                .cancel_flag(crate::signals::cancel_on_signals())
                 .param_files(param_file_list(global))
                 .allow_secrets_on_argv(global.allow_password_on_argv);
             if let Some(php) = &global.php {

@@ -4,7 +4,7 @@
 use std::{
     io::Write,
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{Arc, atomic::AtomicBool},
     time::Duration,
 };
 
@@ -41,6 +41,7 @@ pub struct ClientBuilder {
     php: Option<PathBuf>,
     param_files: Vec<PathBuf>,
     allow_secrets_on_argv: bool,
+    cancel: Option<Arc<AtomicBool>>,
     credentials: Option<Credentials>,
     channel: AuthChannel,
     connect_timeout: Option<Duration>,
@@ -86,6 +87,15 @@ impl ClientBuilder {
     /// users can read it. Off by default: such a credential is an error.
     pub fn allow_secrets_on_argv(mut self, allow: bool) -> ClientBuilder {
         self.allow_secrets_on_argv = allow;
+        self
+    }
+
+    /// In command-line mode, a flag that, once set (from another thread or
+    /// a signal handler), kills the running `php` and every process it
+    /// started; the call then fails with [`Error::Process`] and leaves
+    /// nothing behind (its private files are removed). None by default.
+    pub fn cancel_flag(mut self, flag: Arc<AtomicBool>) -> ClientBuilder {
+        self.cancel = Some(flag);
         self
     }
 
@@ -168,6 +178,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 param_files: self.param_files.clone(),
                 allow_secrets_on_argv: self.allow_secrets_on_argv,
+                cancel: self.cancel.clone(),
             })),
             (None, _) => Transport::Http(self.http_transport()?),
         };

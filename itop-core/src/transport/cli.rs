@@ -36,6 +36,9 @@ pub(crate) struct CliSettings {
     pub(crate) param_files: Vec<PathBuf>,
     /// Let values a parameters file cannot carry go on argv.
     pub(crate) allow_secrets_on_argv: bool,
+    /// Set from anywhere (a signal handler, another thread) to kill the
+    /// running php and its children.
+    pub(crate) cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 #[derive(Debug)]
@@ -174,7 +177,7 @@ impl CliTransport {
     pub(crate) fn call(&self, call: Call<'_>) -> Result<RawAnswer> {
         let service = call.service;
         let prepared = self.prepare(call)?;
-        let mut running = Running::start(prepared.command, self.timeout(service))
+        let mut running = Running::start(prepared.command, self.timeout(service), self.settings.cancel.clone())
             .map_err(|e| spawn_error(service, &self.settings.php, e))?;
         let mut body = Vec::new();
         if let Some(mut stdout) = running.stdout() {
@@ -188,7 +191,7 @@ impl CliTransport {
             .wait()
             .map_err(|e| process_error(service, "waiting failed", e))?;
         let Some(status) = ended.status else {
-            return Err(timed_out(service, self.settings.timeout));
+            return Err(self.killed(service));
         };
         Ok(RawAnswer {
             service,
@@ -208,7 +211,7 @@ impl CliTransport {
     ) -> Result<ExportOutcome> {
         let service = call.service;
         let prepared = self.prepare(call)?;
-        let mut running = Running::start(prepared.command, self.timeout(service))
+        let mut running = Running::start(prepared.command, self.timeout(service), self.settings.cancel.clone())
             .map_err(|e| spawn_error(service, &self.settings.php, e))?;
         let mut stdout = running
             .stdout()
@@ -237,7 +240,7 @@ impl CliTransport {
             .wait()
             .map_err(|e| process_error(service, "waiting failed", e))?;
         let Some(status) = ended.status else {
-            return Err(timed_out(service, self.settings.timeout));
+            return Err(self.killed(service));
         };
         let channel = Channel::Cli {
             exit_code: status.code(),
@@ -344,6 +347,25 @@ fn process_error(service: Service, what: &str, source: io::Error) -> Error {
         service,
         message: what.to_owned(),
         source: Some(source),
+    }
+}
+
+impl CliTransport {
+    /// The error for a child the watchdog killed: cancelled or late.
+    fn killed(&self, service: Service) -> Error {
+        let cancelled = self
+            .settings
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
+        if cancelled {
+            return Error::Process {
+                service,
+                message: "cancelled: php and its children were killed".to_owned(),
+                source: None,
+            };
+        }
+        timed_out(service, self.settings.timeout)
     }
 }
 

@@ -7,9 +7,13 @@ use std::{
     io::{self, Read},
     os::unix::process::CommandExt,
     process::{Child, ChildStdout, Command, ExitStatus, Stdio},
-    sync::mpsc::{self, RecvTimeoutError, Sender},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+        mpsc::{self, RecvTimeoutError, Sender},
+    },
     thread::{self, JoinHandle},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 /// Most of stderr kept (PHP warnings can be many).
@@ -25,7 +29,8 @@ pub(crate) struct Running {
 
 /// How a child ended.
 pub(crate) struct Ended {
-    /// The exit status; `None` when the watchdog killed it.
+    /// The exit status; `None` when the watchdog killed it (deadline passed
+    /// or cancelled).
     pub(crate) status: Option<ExitStatus>,
     /// What it wrote on stderr.
     pub(crate) stderr: String,
@@ -42,22 +47,45 @@ fn kill_group(pid: u32) {
     }
 }
 
-fn watchdog(pid: u32, timeout: Duration) -> (Sender<()>, JoinHandle<bool>) {
+/// How often the watchdog looks at the cancel flag.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// Kills the group when the deadline passes or `cancel` is set; returns
+/// whether it did.
+fn watchdog(
+    pid: u32,
+    timeout: Option<Duration>,
+    cancel: Option<Arc<AtomicBool>>,
+) -> (Sender<()>, JoinHandle<bool>) {
     let (stop, stopped) = mpsc::channel::<()>();
-    let handle = thread::spawn(move || match stopped.recv_timeout(timeout) {
-        Err(RecvTimeoutError::Timeout) => {
-            kill_group(pid);
-            true
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let handle = thread::spawn(move || {
+        loop {
+            let left = deadline.map_or(CANCEL_POLL, |d| d.saturating_duration_since(Instant::now()));
+            match stopped.recv_timeout(left.min(CANCEL_POLL)) {
+                Err(RecvTimeoutError::Timeout) => {}
+                _ => return false,
+            }
+            let cancelled = cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst));
+            let late = deadline.is_some_and(|d| Instant::now() >= d);
+            if cancelled || late {
+                kill_group(pid);
+                return true;
+            }
         }
-        _ => false,
     });
     (stop, handle)
 }
 
 impl Running {
     /// Starts `command` in a new process group, stdin closed, stdout and
-    /// stderr piped; with a `timeout`, the group is killed when it passes.
-    pub(crate) fn start(mut command: Command, timeout: Option<Duration>) -> io::Result<Running> {
+    /// stderr piped; the group is killed when `timeout` passes or `cancel`
+    /// is set.
+    pub(crate) fn start(
+        mut command: Command,
+        timeout: Option<Duration>,
+        cancel: Option<Arc<AtomicBool>>,
+    ) -> io::Result<Running> {
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -73,7 +101,8 @@ impl Running {
                 String::from_utf8_lossy(&text).into_owned()
             })
         });
-        let watchdog = timeout.map(|t| watchdog(child.id(), t));
+        let watched = timeout.is_some() || cancel.is_some();
+        let watchdog = watched.then(|| watchdog(child.id(), timeout, cancel));
         Ok(Running {
             child,
             stderr,
