@@ -166,14 +166,22 @@ fn add_chunk_story(
     outcome.json["chunks"] = json!(chunks);
     outcome.json["notes"] = json!(notes);
     let Some(stop) = stop else { return };
-    outcome.stderr.push(format!("error: {stop}"));
+    // Nothing went through: the failure is told as for a single call.
+    let whole_story = chunks > 0 || !stop.committed.is_empty() || !stop.uncertain.is_empty();
+    if whole_story {
+        outcome.stderr.push(format!("error: {stop}"));
+    } else {
+        outcome
+            .stderr
+            .push(format!("error: {}", chain(&stop.error)));
+    }
     if let Some(raw) = stop.error.raw_response() {
         outcome.stderr.push(format!(
             "--- iTop answered:\n{}\n---",
             excerpt(raw.trim_end())
         ));
     }
-    if let Some(line) = stop.resume_from_line {
+    if let Some(line) = stop.resume_from_line.filter(|_| !stop.committed.is_empty()) {
         outcome
             .stderr
             .push(format!("hint: run again with --resume-from-line {line}"));

@@ -469,14 +469,22 @@ fn large_files_go_in_chunks_and_can_resume_from_a_line() {
 
 #[test]
 fn ctrl_c_in_command_line_mode_stops_php_and_removes_the_password_file() {
-    let Some((dir, root)) = standin_root() else { return };
+    let Some((dir, root)) = standin_root() else {
+        return;
+    };
     std::fs::create_dir_all(root.join("data/log")).unwrap();
     std::fs::write(root.join("data/sleep"), "30").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_itop"))
         .env_remove("ITOP_URL")
         .env("ITOP_USER", "admin")
         .env("ITOP_PWD", "Adm1n-secret")
-        .args(["--itop-root", root.to_str().unwrap(), "synchro-exec", "--data-sources", "1"])
+        .args([
+            "--itop-root",
+            root.to_str().unwrap(),
+            "synchro-exec",
+            "--data-sources",
+            "1",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -484,12 +492,18 @@ fn ctrl_c_in_command_line_mode_stops_php_and_removes_the_password_file() {
     // Wait until php has logged its call (it then sleeps 30 s).
     let log = root.join("data/log/calls.jsonl");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !log.exists() && std::time::Instant::now() < deadline {
+    let logged = || std::fs::read_to_string(&log).is_ok_and(|text| text.contains('\n'));
+    while !logged() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let call: serde_json::Value =
-        serde_json::from_str(std::fs::read_to_string(&log).unwrap().lines().next().unwrap())
-            .unwrap();
+    let call: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
     let params = call["params_files"][0]["path"].as_str().unwrap().to_owned();
     let php_pid = call["pid"].as_u64().unwrap();
     assert!(Path::new(&params).exists());
@@ -502,9 +516,15 @@ fn ctrl_c_in_command_line_mode_stops_php_and_removes_the_password_file() {
     let status = child.wait().unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert_eq!(status.code(), Some(130));
-    assert!(!Path::new(&params).exists(), "the password file must be removed");
+    assert!(
+        !Path::new(&params).exists(),
+        "the password file must be removed"
+    );
     std::thread::sleep(std::time::Duration::from_millis(200));
-    assert!(!Path::new(&format!("/proc/{php_pid}")).exists(), "php must be stopped");
+    assert!(
+        !Path::new(&format!("/proc/{php_pid}")).exists(),
+        "php must be stopped"
+    );
     drop(dir);
 }
 

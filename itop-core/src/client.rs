@@ -13,7 +13,7 @@ use crate::{
     credentials::{AuthChannel, Credentials},
     report::{self, CronReport, ImportReport, SynchroExecReport, SynchroImportReport},
     services::{
-        CronRequest, ExportRequest, ImportRequest, LegacyExportRequest, Request,
+        CronRequest, CsvOptions, ExportRequest, ImportRequest, LegacyExportRequest, Request,
         SynchroExecRequest, SynchroImportRequest,
     },
     transport::{
@@ -214,6 +214,25 @@ impl ClientBuilder {
     }
 }
 
+/// Opens the CSV to upload and checks it before anything is sent: UTF-8
+/// when declared so (the transports check that while sizing the body), and
+/// the shape iTop would otherwise silently get wrong (unclosed quote, rows
+/// whose cell count differs from the header's).
+fn checked_upload(data: CsvData, options: &CsvOptions) -> Result<crate::csv_data::Spooled> {
+    let mut spooled = data.open()?;
+    let separator = u8::try_from(options.separator);
+    let qualifier = u8::try_from(options.qualifier);
+    let (Ok(separator), Ok(qualifier)) = (separator, qualifier) else {
+        // Refused with a clear message by the request's own checks.
+        return Ok(spooled);
+    };
+    spooled.rewind(options.is_utf8())?;
+    let origin = spooled.origin();
+    crate::chunk::shape::check_shape(&mut spooled, separator, qualifier, &origin)?;
+    spooled.rewind(false)?;
+    Ok(spooled)
+}
+
 /// Uploads above this size get a hint when they end in a login failure.
 const LARGE_UPLOAD: u64 = 64 * 1024;
 
@@ -307,9 +326,13 @@ impl Client {
         ClientBuilder::default()
     }
 
-    fn call<'a>(&'a self, request: &dyn Request, csv: Option<(CsvData, bool)>) -> Result<Call<'a>> {
+    fn call<'a>(
+        &'a self,
+        request: &dyn Request,
+        csv: Option<(CsvData, &CsvOptions)>,
+    ) -> Result<Call<'a>> {
         let csv = match csv {
-            Some((data, strip_bom)) => Some((data.open()?, strip_bom)),
+            Some((data, options)) => Some((checked_upload(data, options)?, options.is_utf8())),
             None => None,
         };
         Ok(Call {
@@ -374,8 +397,7 @@ impl Client {
         request: &SynchroImportRequest,
         csv: CsvData,
     ) -> Result<SynchroImportReport> {
-        let utf8 = request.csv_options().is_utf8();
-        let call = self.call(request, Some((csv, utf8)))?;
+        let call = self.call(request, Some((csv, request.csv_options())))?;
         let size = call.upload_size();
         let answer = self.inner.transport.call(call)?;
         report::interpret_synchro_import(&answer, request.output_mode())
@@ -393,8 +415,7 @@ impl Client {
     /// (unknown class or column, bad reconciliation keys), [`Error::Server`]
     /// (PHP fatal error: some rows may have been committed).
     pub fn import(&self, request: &ImportRequest, csv: CsvData) -> Result<ImportReport> {
-        let utf8 = request.csv_options().is_utf8();
-        let call = self.call(request, Some((csv, utf8)))?;
+        let call = self.call(request, Some((csv, request.csv_options())))?;
         let size = call.upload_size();
         let answer = self.inner.transport.call(call)?;
         report::interpret_import(&answer, request.output_mode())
@@ -489,7 +510,8 @@ impl Client {
                 .set_permissions(meta.permissions())
                 .map_err(|e| Error::io(path, e))?;
         }
-        temp.persist(&target).map_err(|e| Error::io(path, e.error))?;
+        temp.persist(&target)
+            .map_err(|e| Error::io(path, e.error))?;
         Ok(outcome)
     }
 

@@ -108,7 +108,13 @@ fn cron_status_over_http_is_refused_before_sending() {
         .cron(&CronRequest::new().status_only(true))
         .unwrap_err();
     assert!(
-        matches!(err, Error::InvalidRequest { field: "status_only", .. }),
+        matches!(
+            err,
+            Error::InvalidRequest {
+                field: "status_only",
+                ..
+            }
+        ),
         "{err:?}"
     );
     if let Some(server) = &itop.server {

@@ -20,6 +20,7 @@
 mod merge;
 mod resume;
 mod scanner;
+pub(crate) mod shape;
 mod splitter;
 mod upload;
 

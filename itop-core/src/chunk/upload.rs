@@ -76,7 +76,16 @@ impl<'a> Run<'a> {
         options.check()?;
         let separator = one_byte("separator", dialect.separator)?;
         let qualifier = one_byte("qualifier", dialect.qualifier)?;
-        let data = csv.open()?;
+        let mut data = csv.open()?;
+        // The whole input is checked before the first chunk leaves: a bad
+        // row near the end must not stop an upload half committed.
+        if dialect.is_utf8() {
+            data.check_utf8()?;
+        }
+        data.rewind(dialect.is_utf8())?;
+        let origin = data.origin();
+        super::shape::check_shape(&mut data, separator, qualifier, &origin)?;
+        data.rewind(false)?;
         let bytes_total = input_size(&data);
         let splitter = Splitter::new(data, separator, qualifier, dialect.is_utf8(), options);
         Ok(Run {

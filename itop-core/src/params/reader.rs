@@ -9,13 +9,15 @@
 //! fail, since this crate keeps values as text and could not pass those
 //! bytes on unchanged.
 
-use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::ParamsError;
 use super::finding::{Finding, Severity};
 use super::grammar::{Line, Shape, scan};
-use super::map::{Origin, Params};
+use super::map::{Params, Place, Source};
 use super::syntax_lint::LineLint;
 use super::text::{TRIM_CHARS, column, shown_key};
 
@@ -81,47 +83,73 @@ fn unreadable(path: &Path, err: &std::io::Error) -> ParamsError {
 }
 
 /// Reads one file; also returns the first key or value that is not UTF-8.
+///
+/// Only what iTop reads is computed here; the findings about how lines
+/// are written wait for [`Params::lint`] ([`file_findings`]), which reads
+/// the kept text again.
 fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
     // `from_utf8` is the fast check; the lossy decoding only runs on
     // files that need it.
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
+    let (text, raw): (Arc<str>, Option<Arc<[u8]>>) = match std::str::from_utf8(bytes) {
+        Ok(text) => (Arc::from(text), None),
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            (Arc::from(text), Some(Arc::from(bytes)))
+        }
     };
-    let raw_lines: Vec<&[u8]> = match text {
-        Cow::Borrowed(_) => Vec::new(),
-        Cow::Owned(_) => bytes.split(|&b| b == b'\n').collect(),
-    };
-    // Room for about one key per line, counted quickly.
-    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
-    let mut params = Params::with_capacity(newlines + 1);
-    params.files.push(path.to_path_buf());
-    let mut undecodable = None;
+    let mut params = Params::new();
+    let file = params.add_file(path, Arc::clone(&text), raw.clone());
     for line in scan(&text) {
-        LineLint::run(path, &line, &mut params.findings);
         let Shape::Entry { key, value, .. } = &line.shape else {
             continue;
         };
-        let raw = raw_lines.get(line.number - 1).copied();
-        if let Some(finding) = raw.and_then(|raw| not_utf8(path, &line, raw)) {
-            undecodable.get_or_insert_with(|| to_error(&finding));
-            params.findings.push(finding);
-        }
-        let origin = Origin {
-            path: Some(path.to_path_buf()),
+        let place = Place {
+            file: Some(file),
             line: line.number,
             column: column(line.text, value.start),
             key_column: column(line.text, key.start),
         };
+        let at = |range: &Range<usize>| line.start + range.start..line.start + range.end;
+        params.define_slice(at(key), at(value), place);
+    }
+    let undecodable = raw.and_then(|raw| first_undecodable(path, &text, &raw));
+    (params, undecodable)
+}
+
+/// The error for the first key or value of `text` (decoded from `raw`)
+/// that is not UTF-8.
+fn first_undecodable(path: &Path, text: &str, raw: &[u8]) -> Option<ParamsError> {
+    let raw_lines: Vec<&[u8]> = raw.split(|&b| b == b'\n').collect();
+    scan(text)
+        .filter(|line| matches!(line.shape, Shape::Entry { .. }))
+        .find_map(|line| not_utf8(path, &line, raw_lines.get(line.number - 1)?))
+        .map(|finding| to_error(&finding))
+}
+
+/// The findings about how the lines of one file are written: what
+/// [`LineLint`] sees, bytes that are not UTF-8, keys defined again.
+pub(crate) fn file_findings(path: &Path, source: &Source) -> Vec<Finding> {
+    let raw_lines: Vec<&[u8]> = match &source.raw {
+        Some(raw) => raw.split(|&b| b == b'\n').collect(),
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for line in scan(&source.text) {
+        LineLint::run(path, &line, &mut out);
+        let Shape::Entry { key, .. } = &line.shape else {
+            continue;
+        };
+        let raw = raw_lines.get(line.number - 1).copied();
+        if let Some(finding) = raw.and_then(|raw| not_utf8(path, &line, raw)) {
+            out.push(finding);
+        }
         let key_text = line.text.get(key.clone()).unwrap_or_default();
-        let value_text = line.text.get(value.clone()).unwrap_or_default().to_owned();
-        if let Some(earlier) = params.insert(key_text, value_text, origin) {
-            params
-                .findings
-                .push(duplicate(path, &line, key_text, &earlier));
+        if let Some(earlier) = seen.insert(key_text, line.number) {
+            out.push(duplicate(path, &line, key_text, earlier));
         }
     }
-    (params, undecodable)
+    out
 }
 
 /// A finding for the first byte that is not UTF-8 before the comment cut
@@ -151,8 +179,9 @@ fn to_error(finding: &Finding) -> ParamsError {
     }
 }
 
-/// A warning for a key defined again in the same file.
-fn duplicate(path: &Path, line: &Line<'_>, key: &str, earlier: &Origin) -> Finding {
+/// A warning for a key defined again in the same file (first at line
+/// `earlier`).
+fn duplicate(path: &Path, line: &Line<'_>, key: &str, earlier: usize) -> Finding {
     let column = match &line.shape {
         Shape::Entry { key, .. } => column(line.text, key.start),
         Shape::Ignored { .. } => 1,
@@ -165,7 +194,7 @@ fn duplicate(path: &Path, line: &Line<'_>, key: &str, earlier: &Origin) -> Findi
         message: format!(
             "`{}` is defined again (first at line {}): iTop keeps only this later value",
             shown_key(key),
-            earlier.line
+            earlier
         ),
     }
 }

@@ -9,6 +9,7 @@ use super::keys::{
     services_knowing, suggestion,
 };
 use super::map::{Entry, Params};
+use super::reader::file_findings;
 use super::text::{escape, shown_key, shown_value};
 
 impl Params {
@@ -18,9 +19,12 @@ impl Params {
     /// replace. Values set on the command line or in code are not linted.
     /// Sorted by file (load order), line and column.
     pub fn lint(&self, service: Option<Service>) -> Vec<Finding> {
-        let mut findings = self.findings.clone();
+        let mut findings = Vec::new();
+        for (path, source) in self.files.iter().zip(&self.sources) {
+            findings.extend(file_findings(path, source));
+        }
         for entry in self.entries() {
-            if let Some(finding) = lint_entry(entry, service) {
+            if let Some(finding) = lint_entry(self, entry, service) {
                 findings.push(finding);
             }
         }
@@ -30,24 +34,24 @@ impl Params {
 }
 
 /// The service finding for one file entry, if any.
-fn lint_entry(entry: &Entry, service: Option<Service>) -> Option<Finding> {
-    let path = entry.origin.path.as_ref()?;
-    let key = &*entry.key;
+fn lint_entry(params: &Params, entry: &Entry, service: Option<Service>) -> Option<Finding> {
+    let path = params.path(entry.place.file?)?;
+    let key = params.key_of(entry);
     // Empty keys, keys with `=` and keys holding the BOM already have a
     // finding saying why.
     if key.is_empty() || key.contains('=') || key.starts_with('\u{feff}') {
         return None;
     }
     let (column, severity, message) = match unknown_key(key, service) {
-        Some(message) => (entry.origin.key_column, Severity::Changed, message),
+        Some(message) => (entry.place.key_column, Severity::Changed, message),
         None => {
-            let (severity, message) = value_problem(key, &entry.value, service)?;
-            (entry.origin.column, severity, message)
+            let (severity, message) = value_problem(key, params.value_of(entry), service)?;
+            (entry.place.column, severity, message)
         }
     };
     Some(Finding {
         path: path.clone(),
-        line: entry.origin.line,
+        line: entry.place.line,
         column,
         severity,
         message,

@@ -18,6 +18,7 @@ pub(crate) fn is_trim(c: char) -> bool {
 /// The 1-based column, in characters, of byte `offset` of `line`.
 pub(crate) fn column(line: &str, offset: usize) -> usize {
     match line.get(..offset) {
+        Some(before) if before.is_ascii() => offset + 1,
         Some(before) => before.chars().count() + 1,
         None => offset + 1,
     }

@@ -177,8 +177,12 @@ impl CliTransport {
     pub(crate) fn call(&self, call: Call<'_>) -> Result<RawAnswer> {
         let service = call.service;
         let prepared = self.prepare(call)?;
-        let mut running = Running::start(prepared.command, self.timeout(service), self.settings.cancel.clone())
-            .map_err(|e| spawn_error(service, &self.settings.php, e))?;
+        let mut running = Running::start(
+            prepared.command,
+            self.timeout(service),
+            self.settings.cancel.clone(),
+        )
+        .map_err(|e| spawn_error(service, &self.settings.php, e))?;
         let mut body = Vec::new();
         if let Some(mut stdout) = running.stdout() {
             (&mut stdout)
@@ -211,8 +215,12 @@ impl CliTransport {
     ) -> Result<ExportOutcome> {
         let service = call.service;
         let prepared = self.prepare(call)?;
-        let mut running = Running::start(prepared.command, self.timeout(service), self.settings.cancel.clone())
-            .map_err(|e| spawn_error(service, &self.settings.php, e))?;
+        let mut running = Running::start(
+            prepared.command,
+            self.timeout(service),
+            self.settings.cancel.clone(),
+        )
+        .map_err(|e| spawn_error(service, &self.settings.php, e))?;
         let mut stdout = running
             .stdout()
             .ok_or_else(|| process_error(service, "no output pipe", io::ErrorKind::Other.into()))?;

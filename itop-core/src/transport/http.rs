@@ -116,7 +116,10 @@ impl HttpTransport {
                 reason: "iTop accepts it only in command-line mode (use --itop-root)".to_owned(),
             });
         }
-        let status_only = call.fields.iter().any(|(k, v)| k == "status_only" && v == "1");
+        let status_only = call
+            .fields
+            .iter()
+            .any(|(k, v)| k == "status_only" && v == "1");
         if service == Service::Cron && status_only {
             return Err(Error::InvalidRequest {
                 field: "status_only",

@@ -61,7 +61,8 @@ fn watchdog(
     let deadline = timeout.map(|t| Instant::now() + t);
     let handle = thread::spawn(move || {
         loop {
-            let left = deadline.map_or(CANCEL_POLL, |d| d.saturating_duration_since(Instant::now()));
+            let left =
+                deadline.map_or(CANCEL_POLL, |d| d.saturating_duration_since(Instant::now()));
             match stopped.recv_timeout(left.min(CANCEL_POLL)) {
                 Err(RecvTimeoutError::Timeout) => {}
                 _ => return false,
