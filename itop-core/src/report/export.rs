@@ -34,7 +34,12 @@ pub fn export_looks_ok(
     }
     match channel {
         Channel::Cli { exit_code, .. } => {
-            exit_code.is_none_or(|code| code == 0) && (page_format || !looks_like_html(&head))
+            let shape_ok = if page_format {
+                head.contains("listResults")
+            } else {
+                !looks_like_html(&head)
+            };
+            exit_code.is_none_or(|code| code == 0) && shape_ok
         }
         Channel::Http {
             status,
@@ -50,10 +55,17 @@ pub fn export_looks_ok(
                 .is_some_and(|d| d.trim_start().starts_with("attachment"));
             *status == 200
                 && (attachment
-                    || (page_format && html && !page_shows_error(&head))
+                    || (page_format && html && is_export_page(&head) && !page_shows_error(&head))
                     || (service == Service::ExportLegacy && !html && !head.is_empty()))
         }
     }
+}
+
+/// The page iTop sends for html and spreadsheet exports: titled
+/// `iTop export`, holding a `listResults` table (PROTOCOL.md §6.2). Any
+/// other page (a web server's, a proxy's) is not export data.
+fn is_export_page(head: &str) -> bool {
+    head.contains("<title>iTop export</title>") || head.contains("listResults")
 }
 
 fn starts_like_error(head: &str) -> bool {
@@ -336,6 +348,10 @@ mod tests {
         assert!(!export_looks_ok(Service::Export, &channel, page, "csv"));
         let error = b"<div id=\"ibo-page-container\"><p>ERROR: Invalid OQL query</p>";
         assert!(!export_looks_ok(Service::Export, &channel, error, "html"));
+        // A page that is not iTop's export (a web server's welcome page).
+        let other = b"<html><head><title>Welcome to nginx!</title></head><body>OK</body>";
+        assert!(!export_looks_ok(Service::Export, &channel, other, "html"));
+        assert!(!export_looks_ok(Service::Export, &channel, b"OK", "spreadsheet"));
     }
 
     #[test]
