@@ -54,11 +54,7 @@ pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxErro
     let values: Vec<_> = params
         .iter()
         .map(|(key, value)| {
-            let shown = if itop_core::params::is_secret_key(key) {
-                "***"
-            } else {
-                value
-            };
+            let shown = itop_core::params::shown_value(key, value);
             json!({"key": itop_core::params::shown_key(key), "value": shown})
         })
         .collect();

@@ -532,3 +532,27 @@ unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, signal: i32) -> i32;
 }
+
+#[test]
+fn params_check_never_shows_a_password_even_in_a_malformed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cr = dir.path().join("cr.params");
+    std::fs::write(&cr, "auth_user = admin\rauth_pwd = Xy7-SECRET-pw\r").unwrap();
+    let empty_key = dir.path().join("e.params");
+    std::fs::write(&empty_key, "=Xy7-SECRET-pw\nauth_pwd=abc=Xy7-SECRET-pw\n").unwrap();
+    let files = format!("{},{}", cr.display(), empty_key.display());
+    for json in [false, true] {
+        let mut args = vec!["params", "check", files.as_str()];
+        if json {
+            args.insert(0, "--json");
+        }
+        let (code, out, err) = run({
+            let mut command = Command::new(env!("CARGO_BIN_EXE_itop"));
+            command.args(&args);
+            command
+        });
+        assert_eq!(code, 1, "findings of the 'changed' kind: {out}{err}");
+        assert!(!out.contains("SECRET") && !err.contains("SECRET"), "{out}{err}");
+        assert!(!out.contains("abc"), "part of a password cut into the key: {out}");
+    }
+}

@@ -53,7 +53,7 @@ pub use check::render_check;
 pub use finding::{Finding, Severity};
 pub use keys::known_keys;
 pub use map::{Origin, Params};
-pub use text::{is_secret_key, shown_key};
+pub use text::{is_secret_key, shown_key, shown_value};
 pub use writer::{check_representable, write_params_file};
 
 /// A parameters file could not be read or written.

@@ -34,9 +34,12 @@ pub fn is_secret_key(key: &str) -> bool {
 }
 
 /// The value as it may be shown for `key`: `***` for secrets, else the
-/// value with control characters escaped.
-pub(crate) fn shown_value(key: &str, value: &str) -> String {
-    if is_secret_key(key) {
+/// value with control characters escaped. A value that itself names a
+/// secret key (`auth_user = admin<CR>auth_pwd = x` in a file with bare-CR
+/// line ends is one line) or that belongs to the empty key may hold a
+/// password too, and is hidden as well.
+pub fn shown_value(key: &str, value: &str) -> String {
+    if is_secret_key(key) || key.is_empty() || is_secret_key(value) {
         "***".to_owned()
     } else {
         escape(value)
