@@ -122,13 +122,13 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CronArgs {
     /// Ask iTop for detailed progress lines (verbose=1)
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "1", default_value = "0", value_parser = itop_flag)]
     pub verbose: bool,
     /// Ask iTop for stack traces with errors (debug=1)
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "1", default_value = "0", value_parser = itop_flag)]
     pub debug: bool,
     /// Only print the task status table (status_only=1; command-line mode only)
-    #[arg(long = "status-only", alias = "status_only")]
+    #[arg(long = "status-only", alias = "status_only", num_args = 0..=1, require_equals = true, default_missing_value = "1", default_value = "0", value_parser = itop_flag)]
     pub status_only: bool,
 }
 
@@ -144,7 +144,7 @@ pub struct SynchroExecArgs {
     )]
     pub data_sources: Vec<u32>,
     /// Compute the report, then roll back
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "1", default_value = "0", value_parser = itop_flag)]
     pub simulate: bool,
     /// Replicas per child process (command-line mode only: with --itop-root)
     #[arg(long = "max-chunk-size", alias = "max_chunk_size")]
@@ -173,7 +173,7 @@ pub struct CsvArgs {
     #[arg(long, value_enum)]
     pub output: Option<Output>,
     /// Report what would happen, write nothing
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "1", default_value = "0", value_parser = itop_flag)]
     pub simulate: bool,
     /// Comment for the objects' history (import) or the report (synchro-import)
     #[arg(long)]
@@ -213,7 +213,7 @@ pub struct SynchroImportArgs {
     #[arg(long = "no-synchronize")]
     pub no_synchronize: bool,
     /// Report a row's SQL error and go on
-    #[arg(long = "no-stop-on-import-error", alias = "no_stop_on_import_error")]
+    #[arg(long = "no-stop-on-import-error", alias = "no_stop_on_import_error", num_args = 0..=1, require_equals = true, default_missing_value = "1", default_value = "0", value_parser = itop_flag)]
     pub no_stop_on_import_error: bool,
     /// Synchronize in child processes of at most N replicas (command-line mode only: with --itop-root)
     #[arg(long = "max-chunk-size", alias = "max_chunk_size")]
@@ -269,7 +269,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub localize: bool,
     /// Include archived objects
-    #[arg(long = "with-archive", alias = "with_archive")]
+    #[arg(long = "with-archive", alias = "with_archive", num_args = 0..=1, require_equals = true, default_missing_value = "1", default_value = "0", value_parser = itop_flag)]
     pub with_archive: bool,
     /// CSV separator: one character, or "tab" (default ",")
     #[arg(long)]
@@ -321,4 +321,14 @@ pub enum Format {
     Xlsx,
     /// PDF
     Pdf,
+}
+
+/// A flag as iTop spells it on its command line: bare (`--simulate`) or
+/// with a value (`--simulate=1`, `--simulate=0`).
+fn itop_flag(value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => Err(format!("{other:?} is not 1 or 0")),
+    }
 }
