@@ -58,7 +58,7 @@ pub use writer::{check_representable, write_params_file};
 
 /// A parameters file could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}:{line}:{column}: {message}", path.display())]
+#[error("{}: {message}", where_in(path, *line, *column))]
 pub struct ParamsError {
     /// The file.
     pub path: PathBuf,
@@ -68,4 +68,14 @@ pub struct ParamsError {
     pub column: usize,
     /// What is wrong.
     pub message: String,
+}
+
+/// `path:line:col`, or `path:line`, or `path` when the whole file (line 0)
+/// or the whole line (column 0) is concerned.
+fn where_in(path: &std::path::Path, line: usize, column: usize) -> String {
+    match (line, column) {
+        (0, _) => path.display().to_string(),
+        (line, 0) => format!("{}:{line}", path.display()),
+        (line, column) => format!("{}:{line}:{column}", path.display()),
+    }
 }

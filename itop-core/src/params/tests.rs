@@ -334,7 +334,7 @@ fn load_reports_missing_file_at_line_zero() {
     let err = Params::load("/nonexistent/dir/x.params").err();
     assert_eq!(
         err.map(|e| e.to_string()),
-        Some("/nonexistent/dir/x.params:0:0: could not find the parameter file".to_owned())
+        Some("/nonexistent/dir/x.params: could not find the parameter file".to_owned())
     );
 }
 

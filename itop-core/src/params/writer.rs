@@ -179,7 +179,7 @@ mod tests {
             err,
             Some((
                 2,
-                "p:2:0: the value of `b` contains `#`: iTop cuts a value at `#`".into()
+                "p:2: the value of `b` contains `#`: iTop cuts a value at `#`".into()
             ))
         );
         let twice = render(Path::new("p"), &[("a", "1"), ("a", "2")]).map_err(|e| e.line);
