@@ -249,6 +249,15 @@ fn http_status_check(
             Kind::Server(Some(status)),
             format!("HTTP {status}"),
         )),
+        404 => Err(fail(
+            answer,
+            Kind::Unexpected,
+            format!(
+                "HTTP 404: no {} there; is the URL iTop's base (the folder holding \
+                 webservices/ and synchro/)?",
+                answer.service.script()
+            ),
+        )),
         _ => Err(fail(answer, Kind::Unexpected, format!("HTTP {status}"))),
     }
 }
