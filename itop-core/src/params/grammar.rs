@@ -1,16 +1,24 @@
-//! The pest grammar of parameters files, and the one function that turns
-//! its pairs into plain line descriptions.
+//! The pest grammar of parameters files, and the one walk that turns its
+//! token stream into plain line descriptions.
 //!
-//! `Rule` and `Pair` stay in this module: the rest of `params` sees only
+//! `Rule` and `Token` stay in this module: the rest of `params` sees only
 //! [`Line`] and [`Shape`], with byte ranges relative to the line's start.
 //!
-//! Speed: pest checks its call and stack limits on every rule call, so the
-//! reader's cost is per line, a few microseconds; runs of characters are
-//! scanned with memchr, so long lines cost little more than short ones.
-// TODO(#3): the 100 MB/s goal is not met (bench `params`: ~11 MB/s for
-// 37-byte lines, ~36 MB/s for 135-byte lines, on a busy 2-CPU machine).
-// Cutting pest calls per line further is the way; real parameters files
-// are a few lines long, so it does not block anything.
+//! Speed: pest's cost is per rule call (each checks the call limit and
+//! probes the native stack, each pair pushes two tokens), so the grammar
+//! keeps calls per line few (see `params.pest`) and the walk reads the
+//! flat token stream once instead of building nested `Pairs`; runs of
+//! characters are single scans, so long lines cost little more than short
+//! ones. Bench `params`, 1 MiB files, two busy CPUs: typical (37-byte
+//! lines) 62-82 MB/s, long (135-byte lines) 200-265 MB/s, quirky (23-byte
+//! lines) 35-48 MB/s; pest's own work (about 3,200 instructions per line,
+//! 74-77% of the total, callgrind) bounds short lines below 100 MB/s.
+// TODO(#3): the 100 MB/s goal is met for long lines only. Short lines stay
+// under it because of pest's fixed cost per line (about 18 counted calls,
+// each with a stack probe, plus `LineIndex` over the whole input); only a
+// pest without those per-call checks, or fewer rules per line than the
+// key regex needs, would close the gap. Real parameters files are a few
+// lines long, so reading one takes microseconds.
 
 use std::ops::Range;
 
@@ -166,28 +174,42 @@ impl<'a> Walk<'a> {
 /// The [`Shape::Entry`] of a line `text` with `key` and the untrimmed
 /// `value` (byte ranges in the line).
 fn to_entry(text: &str, key: Range<usize>, value: Range<usize>) -> Shape {
-    let untrimmed = text.get(value.clone()).unwrap_or_default();
-    let kept = untrimmed.trim_end_matches(TRIM_CHARS).len();
+    let bytes = text.as_bytes();
     // The `=` is the first one after the key: blanks only in between.
-    let equals = text
+    let equals = bytes
         .get(key.end..)
-        .and_then(|rest| rest.find('='))
+        .and_then(|rest| rest.iter().position(|&b| b == b'='))
         .map_or(key.end, |offset| key.end + offset);
+    let end = trimmed_end(bytes, value.clone());
     Shape::Entry {
         key,
         equals,
-        value: value.start..value.start + kept,
+        value: value.start..end,
     }
 }
 
 /// Narrows `range` of `text` to its content without trim characters.
 fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
-    let Some(slice) = text.get(range.clone()) else {
+    let bytes = text.as_bytes();
+    let Some(slice) = bytes.get(range.clone()) else {
         return range;
     };
-    let start = range.start + (slice.len() - slice.trim_start_matches(TRIM_CHARS).len());
-    let end = range.start + slice.trim_end_matches(TRIM_CHARS).len();
-    start..end.max(start)
+    let kept = slice.iter().position(|&b| !is_trim_byte(b));
+    let start = range.start + kept.unwrap_or(slice.len());
+    start..trimmed_end(bytes, start..range.end)
+}
+
+/// The end of `range` of `bytes` once trailing trim characters are
+/// removed (all of them are ASCII, so the cut is on a char boundary).
+fn trimmed_end(bytes: &[u8], range: Range<usize>) -> usize {
+    let slice = bytes.get(range.clone()).unwrap_or_default();
+    let kept = slice.iter().rposition(|&b| !is_trim_byte(b));
+    kept.map_or(range.start, |last| range.start + last + 1)
+}
+
+/// True for the bytes of [`TRIM_CHARS`].
+fn is_trim_byte(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0B)
 }
 
 #[cfg(test)]

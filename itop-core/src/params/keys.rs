@@ -178,8 +178,12 @@ pub(crate) fn suggestion(key: &str, candidates: &[&'static str]) -> Option<&'sta
     {
         return Some(name);
     }
-    let limit = (lower.chars().count() / 4).clamp(1, 3);
+    let length = lower.chars().count();
+    let limit = (length / 4).clamp(1, 3);
+    // The distance is at least the difference in length: skip the names
+    // too long or too short to be within `limit` (most of them).
     plain
+        .filter(|name| name.chars().count().abs_diff(length) <= limit)
         .map(|&name| (distance(&lower, name), name))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)

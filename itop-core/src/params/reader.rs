@@ -97,7 +97,9 @@ fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
             (Arc::from(text), Some(Arc::from(bytes)))
         }
     };
-    let mut params = Params::new();
+    // Room for about one key per line, counted quickly.
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let mut params = Params::with_capacity(newlines + 1);
     let file = params.add_file(path, Arc::clone(&text), raw.clone());
     for line in scan(&text) {
         let Shape::Entry { key, value, .. } = &line.shape else {

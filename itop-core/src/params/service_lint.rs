@@ -1,6 +1,8 @@
 //! Findings that depend on the service: keys it does not read, and values
 //! its filters would silently change (PROTOCOL.md §1.3).
 
+use std::sync::OnceLock;
+
 use crate::Service;
 
 use super::finding::{Finding, Severity};
@@ -89,8 +91,14 @@ fn unknown_key(key: &str, service: Option<Service>) -> Option<String> {
     Some(message)
 }
 
-/// The known keys of every service, without duplicates.
+/// The known keys of every service, without duplicates (computed once).
 fn all_keys() -> Vec<&'static str> {
+    static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    KEYS.get_or_init(collect_all_keys).clone()
+}
+
+/// The known keys of every service, without duplicates.
+fn collect_all_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = Vec::new();
     for service in ALL_SERVICES {
         for key in known_keys(service) {
