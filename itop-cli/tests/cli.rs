@@ -552,7 +552,13 @@ fn params_check_never_shows_a_password_even_in_a_malformed_file() {
             command
         });
         assert_eq!(code, 1, "findings of the 'changed' kind: {out}{err}");
-        assert!(!out.contains("SECRET") && !err.contains("SECRET"), "{out}{err}");
-        assert!(!out.contains("abc"), "part of a password cut into the key: {out}");
+        assert!(
+            !out.contains("SECRET") && !err.contains("SECRET"),
+            "{out}{err}"
+        );
+        assert!(
+            !out.contains("abc"),
+            "part of a password cut into the key: {out}"
+        );
     }
 }

@@ -351,7 +351,12 @@ mod tests {
         // A page that is not iTop's export (a web server's welcome page).
         let other = b"<html><head><title>Welcome to nginx!</title></head><body>OK</body>";
         assert!(!export_looks_ok(Service::Export, &channel, other, "html"));
-        assert!(!export_looks_ok(Service::Export, &channel, b"OK", "spreadsheet"));
+        assert!(!export_looks_ok(
+            Service::Export,
+            &channel,
+            b"OK",
+            "spreadsheet"
+        ));
     }
 
     #[test]
