@@ -9,7 +9,7 @@ use std::{
 };
 
 use crate::{
-    CsvData, Error, Result,
+    CsvData, Error, Result, Service,
     credentials::{AuthChannel, Credentials},
     report::{self, CronReport, ImportReport, SynchroExecReport, SynchroImportReport},
     services::{
@@ -19,6 +19,7 @@ use crate::{
     transport::{
         Call, ExportOutcome, Transport,
         cli::{CliSettings, CliTransport},
+        complete::EndCheck,
         http::{HttpSettings, HttpTransport, ProxySetting},
     },
 };
@@ -211,6 +212,24 @@ impl ClientBuilder {
                 .unwrap_or_else(|| format!("itop-rs/{}", env!("CARGO_PKG_VERSION"))),
         };
         HttpTransport::new(settings)
+    }
+}
+
+/// An export that does not end as its format does was cut short (a reset
+/// connection can look like the normal end of a body without length).
+fn ended_as_its_format(checked: &EndCheck<'_>, service: Service) -> Result<()> {
+    match checked.missing_end() {
+        None => Ok(()),
+        Some(what) => Err(Error::Transport {
+            service,
+            source: Box::new(ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the export ended early after {} bytes: {what}",
+                    checked.written()
+                ),
+            ))),
+        }),
     }
 }
 
@@ -434,16 +453,19 @@ impl Client {
     /// (the stream broke: what was written to `out` is incomplete).
     pub fn export(&self, request: &ExportRequest, out: &mut dyn Write) -> Result<ExportOutcome> {
         let format = request.export_format().as_str();
+        let mut checked = EndCheck::new(out, format, request.csv_qualifier(), false);
         // Retried on a broken connection only while nothing was written.
         let written = std::cell::Cell::new(0);
-        let mut out = crate::retry::Counting::new(out, &written);
-        crate::retry::retrying(
+        let mut counted = crate::retry::Counting::new(&mut checked, &written);
+        let outcome = crate::retry::retrying(
             || {
                 let call = self.call(request, None)?;
-                self.inner.transport.export(call, format, &mut out)
+                self.inner.transport.export(call, format, &mut counted)
             },
             || written.get() == 0,
-        )
+        )?;
+        ended_as_its_format(&checked, Service::Export)?;
+        Ok(outcome)
     }
 
     /// Exports with the legacy `export.php`, streaming to `out`. The BOM iTop
@@ -459,10 +481,11 @@ impl Client {
     ) -> Result<ExportOutcome> {
         let format = request.export_format().as_str();
         let mut skipper = crate::bom::BomSkipper::new(out);
-        let mut outcome =
-            self.inner
-                .transport
-                .export(self.call(request, None)?, format, &mut skipper)?;
+        let mut checked = EndCheck::new(&mut skipper, format, b'"', true);
+        let call = self.call(request, None)?;
+        let mut outcome = self.inner.transport.export(call, format, &mut checked)?;
+        ended_as_its_format(&checked, Service::ExportLegacy)?;
+        drop(checked);
         outcome.bytes -= skipper.skipped();
         Ok(outcome)
     }

@@ -19,7 +19,7 @@
 
 mod merge;
 mod resume;
-mod scanner;
+pub(crate) mod scanner;
 pub(crate) mod shape;
 mod splitter;
 mod upload;

@@ -9,10 +9,11 @@
 //! keeps calls per line few (see `params.pest`) and the walk reads the
 //! flat token stream once instead of building nested `Pairs`; runs of
 //! characters are single scans, so long lines cost little more than short
-//! ones. Bench `params`, 1 MiB files, two busy CPUs: typical (37-byte
-//! lines) 62-82 MB/s, long (135-byte lines) 200-265 MB/s, quirky (23-byte
-//! lines) 35-48 MB/s; pest's own work (about 3,200 instructions per line,
-//! 74-77% of the total, callgrind) bounds short lines below 100 MB/s.
+//! ones. Bench `params`, 1 MiB files, two shared CPUs, quiet (busy):
+//! typical (37-byte lines) 62-82 (30) MB/s, long (135-byte lines) 200-265
+//! (80-100) MB/s, quirky (23-byte lines) 35-48 (18) MB/s; pest's own work
+//! (about 3,200 instructions per line, 74-77% of the total, callgrind)
+//! bounds short lines below 100 MB/s.
 // TODO(#3): the 100 MB/s goal is met for long lines only. Short lines stay
 // under it because of pest's fixed cost per line (about 18 counted calls,
 // each with a stack probe, plus `LineIndex` over the whole input); only a

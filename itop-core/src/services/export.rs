@@ -183,6 +183,11 @@ impl ExportRequest {
         self.format
     }
 
+    /// The CSV text qualifier as a byte (`"` when not one byte).
+    pub(crate) fn csv_qualifier(&self) -> u8 {
+        u8::try_from(self.text_qualifier).unwrap_or(b'"')
+    }
+
     fn csv_fields(&self, fields: &mut Vec<Field>) -> Result<()> {
         fields.push(("separator".into(), csv_char("separator", self.separator)?));
         fields.push((

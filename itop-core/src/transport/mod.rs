@@ -1,6 +1,7 @@
 //! How a request reaches iTop: over HTTP, or by running `php` on the host.
 
 pub(crate) mod cli;
+pub(crate) mod complete;
 pub(crate) mod form;
 pub(crate) mod http;
 mod process;
