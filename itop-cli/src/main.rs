@@ -2,7 +2,7 @@
 //!
 //! `main` parses the options, builds a client, runs one subcommand through
 //! `itop-core` and turns the outcome into a report on stdout and an exit
-//! code that means something (see [`report::exit`]).
+//! code that means something (see the `report` module).
 
 mod args;
 mod chunked;
