@@ -66,3 +66,19 @@ pub struct ExportService;
 // TODO(#8): add `large-data.md`, `performance.md`, `security.md` and
 // `fuzzing.md` here once their authors commit them (an include of a missing
 // file would not compile); `docs_examples.rs` lists the pages still missing.
+
+/// `docs/large-data.md`.
+#[doc = include_str!("../../docs/large-data.md")]
+pub struct LargeData;
+
+/// `docs/performance.md`.
+#[doc = include_str!("../../docs/performance.md")]
+pub struct Performance;
+
+/// `docs/security.md`.
+#[doc = include_str!("../../docs/security.md")]
+pub struct Security;
+
+/// `docs/fuzzing.md`.
+#[doc = include_str!("../../docs/fuzzing.md")]
+pub struct Fuzzing;
