@@ -103,6 +103,11 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
     if global.basic {
         builder = builder.auth_channel(AuthChannel::Basic);
     }
+    if global.timeout == Some(0) {
+        return Err(Box::new(UsageError(
+            "--timeout 0 would fail every call: give seconds, at least 1".to_owned(),
+        )));
+    }
     if let Some(seconds) = global.timeout {
         builder = builder.timeout(Duration::from_secs(seconds));
     }
