@@ -6,9 +6,9 @@ use std::ffi::c_char;
 use itop_core::{CronReport, CronRequest};
 
 use crate::client::itop_client;
-use crate::guard::{guard, guard_free};
+use crate::guard::guard_free;
 use crate::handles::{self, Buffer};
-use crate::ptr::{self, Out};
+use crate::ptr;
 use crate::status::itop_status;
 
 /// A run of the background tasks (administrators only). Free with
@@ -53,28 +53,16 @@ pub struct itop_cron_summary {
     pub line_count: usize,
 }
 
-fn set(
-    request: *mut itop_cron_request,
-    step: impl FnOnce(CronRequest) -> CronRequest,
-) -> itop_status {
-    handles::change(request, "request", |r| {
-        r.request = step(r.request.clone());
-        Ok(())
-    })
-}
+handles::impl_request!(itop_cron_request, CronRequest);
+handles::impl_report!(itop_cron_result, CronReport);
 
 /// Makes a normal, quiet run in `*request_out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn itop_cron_request_new(request_out: *mut *mut itop_cron_request) -> itop_status {
-    guard(|| {
-        let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(
-            out,
-            itop_cron_request {
-                request: CronRequest::new(),
-            },
-        );
-        Ok(())
+    handles::new(request_out, "request_out", || {
+        Ok(itop_cron_request {
+            request: CronRequest::new(),
+        })
     })
 }
 
@@ -90,7 +78,7 @@ pub extern "C" fn itop_cron_request_verbose(
     request: *mut itop_cron_request,
     verbose: bool,
 ) -> itop_status {
-    set(request, |r| r.verbose(verbose))
+    handles::set(request, |r| Ok(r.verbose(verbose)))
 }
 
 /// Print stack traces with errors. Off by default.
@@ -99,7 +87,7 @@ pub extern "C" fn itop_cron_request_debug(
     request: *mut itop_cron_request,
     debug: bool,
 ) -> itop_status {
-    set(request, |r| r.debug(debug))
+    handles::set(request, |r| Ok(r.debug(debug)))
 }
 
 /// Print the task status table and stop (command-line mode; over HTTP
@@ -109,7 +97,7 @@ pub extern "C" fn itop_cron_request_status_only(
     request: *mut itop_cron_request,
     status_only: bool,
 ) -> itop_status {
-    set(request, |r| r.status_only(status_only))
+    handles::set(request, |r| Ok(r.status_only(status_only)))
 }
 
 /// Runs `cron.php` and puts the report in `*result_out`. A normal run
@@ -120,13 +108,9 @@ pub extern "C" fn itop_client_cron(
     request: *const itop_cron_request,
     result_out: *mut *mut itop_cron_result,
 ) -> itop_status {
-    guard(|| {
-        let client = ptr::as_ref(client, "client")?;
-        let request = ptr::as_ref(request, "request")?;
-        let out = Out::new(result_out, "result_out")?;
-        let report = client.client.cron(&request.request)?;
-        ptr::write_box(out, itop_cron_result { report });
-        Ok(())
+    handles::call(client, request, result_out, |client, request| {
+        let report = client.cron(&request.request)?;
+        Ok(itop_cron_result { report })
     })
 }
 
@@ -195,7 +179,5 @@ pub extern "C" fn itop_cron_result_json(
     len: usize,
     written: *mut usize,
 ) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        handles::json(&r.report)
-    })
+    handles::report_json(result, Buffer { buf, len, written })
 }

@@ -8,9 +8,9 @@ use itop_core::{ExportOutcome, ExportQuery, ExportRequest};
 
 use crate::client::itop_client;
 use crate::enums;
-use crate::guard::{Failure, guard, guard_free};
+use crate::guard::{Failure, guard_free};
 use crate::handles::{self, Buffer};
-use crate::ptr::{self, CallbackWriter, Out, itop_write_callback};
+use crate::ptr::{self, CallbackWriter, itop_write_callback};
 use crate::status::itop_status;
 
 /// An export of the objects an OQL query (or a phrasebook entry) selects.
@@ -28,30 +28,16 @@ pub struct itop_export_result {
     outcome: ExportOutcome,
 }
 
-fn set(
-    request: *mut itop_export_request,
-    step: impl FnOnce(ExportRequest) -> Result<ExportRequest, Failure>,
-) -> itop_status {
-    handles::change(request, "request", |r| {
-        r.request = step(r.request.clone())?;
-        Ok(())
-    })
-}
+handles::impl_request!(itop_export_request, ExportRequest);
 
 fn new(
     query: impl FnOnce() -> Result<ExportQuery, Failure>,
     request_out: *mut *mut itop_export_request,
 ) -> itop_status {
-    guard(|| {
-        let query = query()?;
-        let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(
-            out,
-            itop_export_request {
-                request: ExportRequest::new(query),
-            },
-        );
-        Ok(())
+    handles::new(request_out, "request_out", || {
+        Ok(itop_export_request {
+            request: ExportRequest::new(query()?),
+        })
     })
 }
 
@@ -96,7 +82,7 @@ pub extern "C" fn itop_export_request_fields(
     request: *mut itop_export_request,
     fields: *const c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.fields(handles::list(ptr::as_str(fields, "fields")?)))
     })
 }
@@ -108,7 +94,7 @@ pub extern "C" fn itop_export_request_argument(
     name: *const c_char,
     value: *const c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.argument(ptr::as_str(name, "name")?, ptr::as_str(value, "value")?))
     })
 }
@@ -119,7 +105,7 @@ pub extern "C" fn itop_export_request_format(
     request: *mut itop_export_request,
     format: u32,
 ) -> itop_status {
-    set(request, |r| Ok(r.format(enums::export_format(format)?)))
+    handles::set(request, |r| Ok(r.format(enums::export_format(format)?)))
 }
 
 /// Headers and values as labels of the user's language. Off by default.
@@ -128,7 +114,7 @@ pub extern "C" fn itop_export_request_localize(
     request: *mut itop_export_request,
     localize: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.localize(localize)))
+    handles::set(request, |r| Ok(r.localize(localize)))
 }
 
 /// Include archived objects. Off by default.
@@ -137,7 +123,7 @@ pub extern "C" fn itop_export_request_with_archive(
     request: *mut itop_export_request,
     with_archive: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.with_archive(with_archive)))
+    handles::set(request, |r| Ok(r.with_archive(with_archive)))
 }
 
 /// The CSV separator, `,` by default (`'\t'` for TAB).
@@ -146,7 +132,7 @@ pub extern "C" fn itop_export_request_separator(
     request: *mut itop_export_request,
     separator: c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.separator(enums::ascii(separator, "separator")?))
     })
 }
@@ -157,7 +143,7 @@ pub extern "C" fn itop_export_request_text_qualifier(
     request: *mut itop_export_request,
     qualifier: c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.text_qualifier(enums::ascii(qualifier, "qualifier")?))
     })
 }
@@ -168,7 +154,7 @@ pub extern "C" fn itop_export_request_charset(
     request: *mut itop_export_request,
     charset: *const c_char,
 ) -> itop_status {
-    set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
+    handles::set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
 }
 
 /// Keep the HTML markup of formatted texts. iTop decides by default.
@@ -177,7 +163,7 @@ pub extern "C" fn itop_export_request_formatted_text(
     request: *mut itop_export_request,
     formatted_text: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.formatted_text(formatted_text)))
+    handles::set(request, |r| Ok(r.formatted_text(formatted_text)))
 }
 
 /// The PHP date format (iTop's default: `Y-m-d H:i:s`).
@@ -186,7 +172,7 @@ pub extern "C" fn itop_export_request_date_format(
     request: *mut itop_export_request,
     format: *const c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.date_format(ptr::as_str(format, "format")?))
     })
 }
@@ -197,13 +183,9 @@ fn run(
     result_out: *mut *mut itop_export_result,
     export: impl FnOnce(&itop_core::Client, &ExportRequest) -> Result<ExportOutcome, Failure>,
 ) -> itop_status {
-    guard(|| {
-        let client = ptr::as_ref(client, "client")?;
-        let request = ptr::as_ref(request, "request")?;
-        let out = Out::new(result_out, "result_out")?;
-        let outcome = export(&client.client, &request.request)?;
-        ptr::write_box(out, itop_export_result { outcome });
-        Ok(())
+    handles::call(client, request, result_out, |client, request| {
+        let outcome = export(client, &request.request)?;
+        Ok(itop_export_result { outcome })
     })
 }
 

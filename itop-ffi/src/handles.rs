@@ -3,9 +3,98 @@
 
 use std::ffi::c_char;
 
+use crate::client::itop_client;
 use crate::guard::{Failure, guard};
 use crate::ptr::{self, Out, TextOut};
 use crate::status::itop_status;
+
+/// A request handle: an `itop-core` request builder, changed by value.
+pub(crate) trait Request {
+    /// The builder.
+    type Builder: Clone;
+    /// The builder inside the handle.
+    fn builder(&mut self) -> &mut Self::Builder;
+}
+
+/// A result handle holding a report that prints as text and as JSON.
+pub(crate) trait Report {
+    /// The report.
+    type Report: std::fmt::Display + serde::Serialize;
+    /// The report inside the handle.
+    fn report(&self) -> &Self::Report;
+}
+
+/// Implements [`Request`] for the handle type `$handle` of builder type
+/// `$builder`, kept in its field `request`.
+macro_rules! impl_request {
+    ($handle:ty, $builder:ty) => {
+        impl $crate::handles::Request for $handle {
+            type Builder = $builder;
+            fn builder(&mut self) -> &mut $builder {
+                &mut self.request
+            }
+        }
+    };
+}
+pub(crate) use impl_request;
+
+/// Implements [`Report`] for the handle type `$handle` of report type
+/// `$report`, kept in its field `report`.
+macro_rules! impl_report {
+    ($handle:ty, $report:ty) => {
+        impl $crate::handles::Report for $handle {
+            type Report = $report;
+            fn report(&self) -> &$report {
+                &self.report
+            }
+        }
+    };
+}
+pub(crate) use impl_report;
+
+/// Stores a new handle, `value()`, in `*out` (named `what` in errors);
+/// `value` runs first, so its argument errors come before `out`'s.
+pub(crate) fn new<T>(
+    out: *mut *mut T,
+    what: &str,
+    value: impl FnOnce() -> Result<T, Failure>,
+) -> itop_status {
+    guard(|| {
+        let value = value()?;
+        let out = Out::new(out, what)?;
+        ptr::write_box(out, value);
+        Ok(())
+    })
+}
+
+/// Replaces the builder of the request at `request` by `step(builder)`.
+pub(crate) fn set<H: Request>(
+    request: *mut H,
+    step: impl FnOnce(H::Builder) -> Result<H::Builder, Failure>,
+) -> itop_status {
+    change(request, "request", |r| {
+        let builder = r.builder();
+        *builder = step(builder.clone())?;
+        Ok(())
+    })
+}
+
+/// Runs `call(client, request)` and stores its result as a new handle in
+/// `*result_out`; the pointers are checked first, in that order.
+pub(crate) fn call<Q, R>(
+    client: *const itop_client,
+    request: *const Q,
+    result_out: *mut *mut R,
+    call: impl FnOnce(&itop_core::Client, &Q) -> Result<R, Failure>,
+) -> itop_status {
+    guard(|| {
+        let client = ptr::as_ref(client, "client")?;
+        let request = ptr::as_ref(request, "request")?;
+        let out = Out::new(result_out, "result_out")?;
+        ptr::write_box(out, call(&client.client, request)?);
+        Ok(())
+    })
+}
 
 /// Applies `change` to the handle at `handle` (named `what` in errors).
 pub(crate) fn change<T>(
@@ -54,6 +143,16 @@ pub(crate) fn get_text<T>(
     })
 }
 
+/// Copies the report of the result at `result` as text for people.
+pub(crate) fn report_text<H: Report>(result: *const H, buffer: Buffer) -> itop_status {
+    get_text(result, "result", buffer, |r| Ok(r.report().to_string()))
+}
+
+/// Copies the report of the result at `result` as JSON.
+pub(crate) fn report_json<H: Report>(result: *const H, buffer: Buffer) -> itop_status {
+    get_text(result, "result", buffer, |r| json(r.report()))
+}
+
 /// Item `index` of `list`, or `NOT_FOUND`.
 pub(crate) fn item<'a, T>(list: &'a [T], index: usize, what: &str) -> Result<&'a T, Failure> {
     list.get(index)
@@ -83,6 +182,56 @@ mod tests {
     fn lists_are_split_and_trimmed() {
         assert_eq!(list(" email , org_id->name,,"), ["email", "org_id->name"]);
         assert!(list("").is_empty());
+    }
+
+    #[derive(Debug)]
+    struct Handle {
+        request: Vec<u8>,
+    }
+    impl_request!(Handle, Vec<u8>);
+
+    #[test]
+    fn new_checks_its_value_before_the_out_pointer() {
+        let status = new(std::ptr::null_mut::<*mut u8>(), "out", || {
+            Err(Failure::not_found("value first"))
+        });
+        assert_eq!(status, itop_status::NotFound);
+        let status = new(std::ptr::null_mut::<*mut u8>(), "out", || Ok(7));
+        assert_eq!(status, itop_status::NullArgument);
+        let mut out: *mut u8 = std::ptr::null_mut();
+        assert_eq!(new(&mut out, "out", || Ok(7)), itop_status::Ok);
+        // SAFETY: `new` succeeded, so `out` is a live box.
+        assert_eq!(unsafe { *out }, 7);
+        ptr::free_box(out);
+    }
+
+    #[test]
+    fn set_replaces_the_builder_only_on_success() {
+        let mut handle = Handle { request: vec![1] };
+        let step = |mut b: Vec<u8>| {
+            b.push(2);
+            Ok(b)
+        };
+        assert_eq!(set(&mut handle, step), itop_status::Ok);
+        assert_eq!(handle.request, [1, 2]);
+        let fail = |_| Err(Failure::not_found("no"));
+        assert_eq!(set(&mut handle, fail), itop_status::NotFound);
+        assert_eq!(handle.request, [1, 2]);
+        let null = std::ptr::null_mut::<Handle>();
+        assert_eq!(set(null, step), itop_status::NullArgument);
+    }
+
+    #[test]
+    fn call_checks_client_request_and_out_in_order() {
+        let handle = Handle { request: vec![] };
+        let mut out: *mut u8 = std::ptr::null_mut();
+        let never = |_: &itop_core::Client, _: &Handle| -> Result<u8, Failure> {
+            Err(Failure::not_found("not reached"))
+        };
+        let status = call(std::ptr::null(), &handle, &mut out, never);
+        assert_eq!(status, itop_status::NullArgument);
+        assert!(out.is_null());
+        assert_eq!(crate::last_error::message(), "client is NULL");
     }
 
     #[test]

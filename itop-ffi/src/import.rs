@@ -6,10 +6,11 @@ use std::ffi::c_char;
 use itop_core::{CsvData, ImportReport, ImportRequest};
 
 use crate::client::itop_client;
+use crate::csv_input;
 use crate::enums::{self, itop_row_status};
-use crate::guard::{Failure, guard, guard_free};
+use crate::guard::{Failure, guard_free};
 use crate::handles::{self, Buffer};
-use crate::ptr::{self, Out};
+use crate::ptr;
 use crate::status::itop_status;
 
 /// An import into one class. Free with `itop_import_request_free`.
@@ -66,15 +67,8 @@ pub struct itop_import_row {
     pub object_id: u64,
 }
 
-fn set(
-    request: *mut itop_import_request,
-    step: impl FnOnce(ImportRequest) -> Result<ImportRequest, Failure>,
-) -> itop_status {
-    handles::change(request, "request", |r| {
-        r.request = step(r.request.clone())?;
-        Ok(())
-    })
-}
+handles::impl_request!(itop_import_request, ImportRequest);
+handles::impl_report!(itop_import_result, ImportReport);
 
 /// Makes an import into `class_name` (e.g. `"Person"`) in `*request_out`,
 /// with iTop's codes as headers, `,` as separator, UTF-8, `SUMMARY` output.
@@ -83,16 +77,10 @@ pub extern "C" fn itop_import_request_new(
     class_name: *const c_char,
     request_out: *mut *mut itop_import_request,
 ) -> itop_status {
-    guard(|| {
-        let class = ptr::as_str(class_name, "class_name")?;
-        let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(
-            out,
-            itop_import_request {
-                request: ImportRequest::new(class),
-            },
-        );
-        Ok(())
+    handles::new(request_out, "request_out", || {
+        Ok(itop_import_request {
+            request: ImportRequest::new(ptr::as_str(class_name, "class_name")?),
+        })
     })
 }
 
@@ -109,7 +97,7 @@ pub extern "C" fn itop_import_request_reconciliation_keys(
     request: *mut itop_import_request,
     keys: *const c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.reconciliation_keys(handles::list(ptr::as_str(keys, "keys")?)))
     })
 }
@@ -120,7 +108,7 @@ pub extern "C" fn itop_import_request_output(
     request: *mut itop_import_request,
     mode: u32,
 ) -> itop_status {
-    set(request, |r| Ok(r.output(enums::output_mode(mode)?)))
+    handles::set(request, |r| Ok(r.output(enums::output_mode(mode)?)))
 }
 
 /// The CSV separator, `,` by default (`'\t'` for TAB).
@@ -129,7 +117,7 @@ pub extern "C" fn itop_import_request_separator(
     request: *mut itop_import_request,
     separator: c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.separator(enums::ascii(separator, "separator")?))
     })
 }
@@ -140,7 +128,7 @@ pub extern "C" fn itop_import_request_qualifier(
     request: *mut itop_import_request,
     qualifier: c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.qualifier(enums::ascii(qualifier, "qualifier")?))
     })
 }
@@ -151,7 +139,7 @@ pub extern "C" fn itop_import_request_charset(
     request: *mut itop_import_request,
     charset: *const c_char,
 ) -> itop_status {
-    set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
+    handles::set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
 }
 
 /// The PHP format of date cells (e.g. `d/m/Y`); unset by default.
@@ -160,7 +148,7 @@ pub extern "C" fn itop_import_request_date_format(
     request: *mut itop_import_request,
     format: *const c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.date_format(ptr::as_str(format, "format")?))
     })
 }
@@ -171,7 +159,7 @@ pub extern "C" fn itop_import_request_simulate(
     request: *mut itop_import_request,
     simulate: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.simulate(simulate)))
+    handles::set(request, |r| Ok(r.simulate(simulate)))
 }
 
 /// Headers and values as labels of the user's language. Off by default.
@@ -180,7 +168,7 @@ pub extern "C" fn itop_import_request_localize(
     request: *mut itop_import_request,
     localize: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.localize(localize)))
+    handles::set(request, |r| Ok(r.localize(localize)))
 }
 
 /// A comment for iTop's change log. None by default.
@@ -189,7 +177,7 @@ pub extern "C" fn itop_import_request_comment(
     request: *mut itop_import_request,
     comment: *const c_char,
 ) -> itop_status {
-    set(request, |r| Ok(r.comment(ptr::as_str(comment, "comment")?)))
+    handles::set(request, |r| Ok(r.comment(ptr::as_str(comment, "comment")?)))
 }
 
 fn run(
@@ -198,13 +186,9 @@ fn run(
     result_out: *mut *mut itop_import_result,
     csv: impl FnOnce() -> Result<CsvData, Failure>,
 ) -> itop_status {
-    guard(|| {
-        let client = ptr::as_ref(client, "client")?;
-        let request = ptr::as_ref(request, "request")?;
-        let out = Out::new(result_out, "result_out")?;
-        let report = client.client.import(&request.request, csv()?)?;
-        ptr::write_box(out, itop_import_result { report });
-        Ok(())
+    handles::call(client, request, result_out, |client, request| {
+        let report = client.import(&request.request, csv()?)?;
+        Ok(itop_import_result { report })
     })
 }
 
@@ -222,9 +206,7 @@ pub extern "C" fn itop_client_import_file(
     csv_path: *const c_char,
     result_out: *mut *mut itop_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || {
-        Ok(CsvData::path(ptr::as_str(csv_path, "csv_path")?))
-    })
+    run(client, request, result_out, || csv_input::file(csv_path))
 }
 
 /// As `itop_client_import_file`, with the CSV as `len` bytes at `data`
@@ -237,9 +219,7 @@ pub extern "C" fn itop_client_import_bytes(
     len: usize,
     result_out: *mut *mut itop_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || {
-        Ok(CsvData::bytes(ptr::as_bytes(data, len, "data")?))
-    })
+    run(client, request, result_out, || csv_input::bytes(data, len))
 }
 
 /// Frees an import result. NULL does nothing.
@@ -341,9 +321,7 @@ pub extern "C" fn itop_import_result_text(
     len: usize,
     written: *mut usize,
 ) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        Ok(r.report.to_string())
-    })
+    handles::report_text(result, Buffer { buf, len, written })
 }
 
 /// Copies the whole report as JSON (every header line, counter and row).
@@ -354,9 +332,7 @@ pub extern "C" fn itop_import_result_json(
     len: usize,
     written: *mut usize,
 ) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        handles::json(&r.report)
-    })
+    handles::report_json(result, Buffer { buf, len, written })
 }
 
 #[cfg(test)]

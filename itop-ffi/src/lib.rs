@@ -28,6 +28,7 @@
 mod client;
 mod counters;
 mod cron;
+mod csv_input;
 mod enums;
 mod export;
 mod guard;

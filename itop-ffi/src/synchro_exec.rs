@@ -7,9 +7,9 @@ use itop_core::{SynchroExecReport, SynchroExecRequest};
 
 use crate::client::itop_client;
 use crate::counters::itop_synchro_counters;
-use crate::guard::{Failure, guard, guard_free};
+use crate::guard::guard_free;
 use crate::handles::{self, Buffer};
-use crate::ptr::{self, Out};
+use crate::ptr;
 use crate::status::itop_status;
 
 /// The synchronization of data sources. Free with
@@ -28,15 +28,8 @@ pub struct itop_synchro_exec_result {
     report: SynchroExecReport,
 }
 
-fn set(
-    request: *mut itop_synchro_exec_request,
-    step: impl FnOnce(SynchroExecRequest) -> Result<SynchroExecRequest, Failure>,
-) -> itop_status {
-    handles::change(request, "request", |r| {
-        r.request = step(r.request.clone())?;
-        Ok(())
-    })
-}
+handles::impl_request!(itop_synchro_exec_request, SynchroExecRequest);
+handles::impl_report!(itop_synchro_exec_result, SynchroExecReport);
 
 /// Makes the synchronization of the `count` data sources at `ids`, in
 /// that order, in `*request_out`.
@@ -46,16 +39,11 @@ pub extern "C" fn itop_synchro_exec_request_new(
     count: usize,
     request_out: *mut *mut itop_synchro_exec_request,
 ) -> itop_status {
-    guard(|| {
+    handles::new(request_out, "request_out", || {
         let ids = ptr::as_slice(ids, count, "ids")?.to_vec();
-        let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(
-            out,
-            itop_synchro_exec_request {
-                request: SynchroExecRequest::new(ids),
-            },
-        );
-        Ok(())
+        Ok(itop_synchro_exec_request {
+            request: SynchroExecRequest::new(ids),
+        })
     })
 }
 
@@ -71,7 +59,7 @@ pub extern "C" fn itop_synchro_exec_request_simulate(
     request: *mut itop_synchro_exec_request,
     simulate: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.simulate(simulate)))
+    handles::set(request, |r| Ok(r.simulate(simulate)))
 }
 
 /// Synchronize in child processes of at most `size` replicas
@@ -81,7 +69,7 @@ pub extern "C" fn itop_synchro_exec_request_max_chunk_size(
     request: *mut itop_synchro_exec_request,
     size: u32,
 ) -> itop_status {
-    set(request, |r| Ok(r.max_chunk_size(size)))
+    handles::set(request, |r| Ok(r.max_chunk_size(size)))
 }
 
 /// Runs the synchronization and puts the report in `*result_out`. Error
@@ -92,13 +80,9 @@ pub extern "C" fn itop_client_synchro_exec(
     request: *const itop_synchro_exec_request,
     result_out: *mut *mut itop_synchro_exec_result,
 ) -> itop_status {
-    guard(|| {
-        let client = ptr::as_ref(client, "client")?;
-        let request = ptr::as_ref(request, "request")?;
-        let out = Out::new(result_out, "result_out")?;
-        let report = client.client.synchro_exec(&request.request)?;
-        ptr::write_box(out, itop_synchro_exec_result { report });
-        Ok(())
+    handles::call(client, request, result_out, |client, request| {
+        let report = client.synchro_exec(&request.request)?;
+        Ok(itop_synchro_exec_result { report })
     })
 }
 
@@ -174,9 +158,7 @@ pub extern "C" fn itop_synchro_exec_result_text(
     len: usize,
     written: *mut usize,
 ) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        Ok(r.report.to_string())
-    })
+    handles::report_text(result, Buffer { buf, len, written })
 }
 
 /// Copies the whole report as JSON (traces and notes included).
@@ -187,7 +169,5 @@ pub extern "C" fn itop_synchro_exec_result_json(
     len: usize,
     written: *mut usize,
 ) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        handles::json(&r.report)
-    })
+    handles::report_json(result, Buffer { buf, len, written })
 }

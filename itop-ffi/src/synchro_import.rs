@@ -7,10 +7,11 @@ use itop_core::{CsvData, SynchroImportReport, SynchroImportRequest};
 
 use crate::client::itop_client;
 use crate::counters::itop_synchro_counters;
+use crate::csv_input;
 use crate::enums::{self, itop_synchro_row_kind};
-use crate::guard::{Failure, guard, guard_free};
+use crate::guard::{Failure, guard_free};
 use crate::handles::{self, Buffer};
-use crate::ptr::{self, Out};
+use crate::ptr;
 use crate::status::itop_status;
 
 /// A load of CSV rows into one synchronization data source. Free with
@@ -61,15 +62,8 @@ pub struct itop_synchro_import_row {
     pub kind: itop_synchro_row_kind,
 }
 
-fn set(
-    request: *mut itop_synchro_import_request,
-    step: impl FnOnce(SynchroImportRequest) -> Result<SynchroImportRequest, Failure>,
-) -> itop_status {
-    handles::change(request, "request", |r| {
-        r.request = step(r.request.clone())?;
-        Ok(())
-    })
-}
+handles::impl_request!(itop_synchro_import_request, SynchroImportRequest);
+handles::impl_report!(itop_synchro_import_result, SynchroImportReport);
 
 /// Makes a load into data source `data_source_id` in `*request_out`,
 /// synchronized right after, `;` as separator, UTF-8, `SUMMARY` output.
@@ -78,15 +72,10 @@ pub extern "C" fn itop_synchro_import_request_new(
     data_source_id: u32,
     request_out: *mut *mut itop_synchro_import_request,
 ) -> itop_status {
-    guard(|| {
-        let out = Out::new(request_out, "request_out")?;
-        ptr::write_box(
-            out,
-            itop_synchro_import_request {
-                request: SynchroImportRequest::new(data_source_id),
-            },
-        );
-        Ok(())
+    handles::new(request_out, "request_out", || {
+        Ok(itop_synchro_import_request {
+            request: SynchroImportRequest::new(data_source_id),
+        })
     })
 }
 
@@ -102,7 +91,7 @@ pub extern "C" fn itop_synchro_import_request_synchronize(
     request: *mut itop_synchro_import_request,
     synchronize: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.synchronize(synchronize)))
+    handles::set(request, |r| Ok(r.synchronize(synchronize)))
 }
 
 /// The report's detail: one of `ITOP_OUTPUT_MODE_*` (`SUMMARY` by default).
@@ -111,7 +100,7 @@ pub extern "C" fn itop_synchro_import_request_output(
     request: *mut itop_synchro_import_request,
     mode: u32,
 ) -> itop_status {
-    set(request, |r| Ok(r.output(enums::output_mode(mode)?)))
+    handles::set(request, |r| Ok(r.output(enums::output_mode(mode)?)))
 }
 
 /// The CSV separator, `;` by default (`'\t'` for TAB).
@@ -120,7 +109,7 @@ pub extern "C" fn itop_synchro_import_request_separator(
     request: *mut itop_synchro_import_request,
     separator: c_char,
 ) -> itop_status {
-    set(request, |r| {
+    handles::set(request, |r| {
         Ok(r.separator(enums::ascii(separator, "separator")?))
     })
 }
@@ -131,7 +120,7 @@ pub extern "C" fn itop_synchro_import_request_charset(
     request: *mut itop_synchro_import_request,
     charset: *const c_char,
 ) -> itop_status {
-    set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
+    handles::set(request, |r| Ok(r.charset(ptr::as_str(charset, "charset")?)))
 }
 
 /// Roll everything back at the end. Off by default.
@@ -140,7 +129,7 @@ pub extern "C" fn itop_synchro_import_request_simulate(
     request: *mut itop_synchro_import_request,
     simulate: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.simulate(simulate)))
+    handles::set(request, |r| Ok(r.simulate(simulate)))
 }
 
 /// On a row's SQL error, report it and go on. Off by default.
@@ -149,7 +138,7 @@ pub extern "C" fn itop_synchro_import_request_no_stop_on_import_error(
     request: *mut itop_synchro_import_request,
     on: bool,
 ) -> itop_status {
-    set(request, |r| Ok(r.no_stop_on_import_error(on)))
+    handles::set(request, |r| Ok(r.no_stop_on_import_error(on)))
 }
 
 /// A comment echoed in the report. None by default.
@@ -158,7 +147,7 @@ pub extern "C" fn itop_synchro_import_request_comment(
     request: *mut itop_synchro_import_request,
     comment: *const c_char,
 ) -> itop_status {
-    set(request, |r| Ok(r.comment(ptr::as_str(comment, "comment")?)))
+    handles::set(request, |r| Ok(r.comment(ptr::as_str(comment, "comment")?)))
 }
 
 fn run(
@@ -167,13 +156,9 @@ fn run(
     result_out: *mut *mut itop_synchro_import_result,
     csv: impl FnOnce() -> Result<CsvData, Failure>,
 ) -> itop_status {
-    guard(|| {
-        let client = ptr::as_ref(client, "client")?;
-        let request = ptr::as_ref(request, "request")?;
-        let out = Out::new(result_out, "result_out")?;
-        let report = client.client.synchro_import(&request.request, csv()?)?;
-        ptr::write_box(out, itop_synchro_import_result { report });
-        Ok(())
+    handles::call(client, request, result_out, |client, request| {
+        let report = client.synchro_import(&request.request, csv()?)?;
+        Ok(itop_synchro_import_result { report })
     })
 }
 
@@ -188,9 +173,7 @@ pub extern "C" fn itop_client_synchro_import_file(
     csv_path: *const c_char,
     result_out: *mut *mut itop_synchro_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || {
-        Ok(CsvData::path(ptr::as_str(csv_path, "csv_path")?))
-    })
+    run(client, request, result_out, || csv_input::file(csv_path))
 }
 
 /// As `itop_client_synchro_import_file`, with `len` bytes at `data`.
@@ -202,9 +185,7 @@ pub extern "C" fn itop_client_synchro_import_bytes(
     len: usize,
     result_out: *mut *mut itop_synchro_import_result,
 ) -> itop_status {
-    run(client, request, result_out, || {
-        Ok(CsvData::bytes(ptr::as_bytes(data, len, "data")?))
-    })
+    run(client, request, result_out, || csv_input::bytes(data, len))
 }
 
 /// Frees a synchro import result. NULL does nothing.
@@ -297,9 +278,7 @@ pub extern "C" fn itop_synchro_import_result_text(
     len: usize,
     written: *mut usize,
 ) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        Ok(r.report.to_string())
-    })
+    handles::report_text(result, Buffer { buf, len, written })
 }
 
 /// Copies the whole report as JSON.
@@ -310,7 +289,5 @@ pub extern "C" fn itop_synchro_import_result_json(
     len: usize,
     written: *mut usize,
 ) -> itop_status {
-    handles::get_text(result, "result", Buffer { buf, len, written }, |r| {
-        handles::json(&r.report)
-    })
+    handles::report_json(result, Buffer { buf, len, written })
 }
