@@ -360,9 +360,7 @@ impl Proxy {
         let thread = thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                if let Some(line) = tunnel(stream) {
-                    seen.lock().expect("lock").push(line);
-                }
+                tunnel(stream, &seen);
             }
         });
         Proxy {
@@ -394,10 +392,12 @@ fn read_head(stream: &mut TcpStream) -> Option<String> {
     Some(String::from_utf8_lossy(&head).into_owned())
 }
 
-/// One proxied exchange; returns the CONNECT line.
-fn tunnel(mut stream: TcpStream) -> Option<String> {
+/// One proxied exchange; the CONNECT line is recorded before anything is
+/// answered, so a test that got its answer always finds it.
+fn tunnel(mut stream: TcpStream, seen: &std::sync::Mutex<Vec<String>>) -> Option<()> {
     let connect = read_head(&mut stream)?;
     let line = connect.lines().next()?.to_owned();
+    seen.lock().expect("lock").push(line);
     stream
         .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
         .ok()?;
@@ -415,7 +415,7 @@ fn tunnel(mut stream: TcpStream) -> Option<String> {
         CRON_PAGE.len()
     );
     stream.write_all(answer.as_bytes()).ok()?;
-    Some(line)
+    Some(())
 }
 
 #[test]
