@@ -256,6 +256,13 @@ fn classify(err: &(dyn std::error::Error + 'static)) -> (u8, &'static str) {
 /// The first lines of a long answer (login pages run to 12 KB).
 fn excerpt(raw: &str) -> String {
     const KEEP: usize = 1500;
+    // iTop's full pages put the message in the page container, after
+    // kilobytes of <head>: start there.
+    const CONTAINER: &str = "<div id=\"ibo-page-container\">";
+    let raw = match raw.find(CONTAINER) {
+        Some(at) => &raw[at..],
+        None => raw,
+    };
     if raw.len() <= KEEP {
         return raw.to_owned();
     }
