@@ -272,6 +272,15 @@ fn add_credentials<'a>(
         (None, _) => {}
         (Some(Credentials::Token(token)), _) => fields.push(("auth_token", token.expose())),
         (Some(Credentials::Password { login, password }), AuthChannel::Form) => {
+            if password.expose() == "0" {
+                // PHP's empty("0") is true: iTop takes such a form password
+                // for a missing one (PROTOCOL.md §1.5.2).
+                return Err(Error::InvalidRequest {
+                    field: "credentials",
+                    reason: "iTop reads the form password \"0\" as empty; use HTTP Basic"
+                        .to_owned(),
+                });
+            }
             fields.push(("auth_user", login));
             fields.push(("auth_pwd", password.expose()));
         }
@@ -368,6 +377,23 @@ mod tests {
             }
         ));
         assert!(!err.to_string().contains("a:b"));
+    }
+
+    #[test]
+    fn a_form_password_of_0_is_refused() {
+        let creds = Credentials::password("admin", Secret::new("0"));
+        let err = add_credentials(Some(&creds), AuthChannel::Form, &mut Vec::new(), &mut None)
+            .unwrap_err();
+        assert!(err.to_string().contains("HTTP Basic"), "{err}");
+        let mut basic = None;
+        add_credentials(
+            Some(&creds),
+            AuthChannel::Basic,
+            &mut Vec::new(),
+            &mut basic,
+        )
+        .unwrap();
+        assert!(basic.is_some());
     }
 
     #[test]
