@@ -8,7 +8,18 @@ use std::{
 
 use itop_core::{ChunkOptions, Progress};
 
-use crate::args::ChunkArgs;
+use crate::{args::ChunkArgs, setup::UsageError};
+
+/// Checks the chunk options given on the command line.
+pub fn check(args: &ChunkArgs) -> Result<(), UsageError> {
+    let bad = |what: &str| Err(UsageError(what.to_owned()));
+    match (args.chunk_rows, args.chunk_bytes, args.resume_from_line) {
+        (Some(0), _, _) => bad("--chunk-rows must be at least 1"),
+        (_, Some(bytes), _) if bytes < 1024 => bad("--chunk-bytes must be at least 1024"),
+        (_, _, Some(0)) => bad("--resume-from-line counts from 1"),
+        _ => Ok(()),
+    }
+}
 
 /// The chunk options, from the command line or the defaults.
 pub fn options(args: &ChunkArgs) -> ChunkOptions {

@@ -87,6 +87,17 @@ fn chunking_wanted(setup: &Setup, args: &ChunkArgs, file: Option<&Path>) -> bool
     !setup.local && size > chunked::options(args).bytes / 3
 }
 
+/// A resume line past the last row sends nothing: say so rather than
+/// report an empty success.
+fn nothing_from(args: &ChunkArgs) -> Result<(), BoxError> {
+    match args.resume_from_line {
+        Some(line) if line > 1 => Err(usage(format!(
+            "--resume-from-line {line}: no data row starts at or after that line; nothing was sent"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn csv_data(args: &CsvArgs, params: &Params) -> Result<CsvData, BoxError> {
     let path = match &args.csv {
         Some(path) => path.clone(),
@@ -164,13 +175,18 @@ pub fn synchro_import(setup: &Setup, args: &SynchroImportArgs) -> Result<Outcome
             setup.client.synchro_import(&request, data)?,
         ));
     }
+    chunked::check(&args.chunks)?;
     let mut progress = ProgressLine::new();
     let options = chunked::options(&args.chunks);
     let done = setup
         .client
         .synchro_import_chunked(&request, data, options, &mut |p| progress.update(p));
     progress.finish();
-    Ok(Outcome::chunked_synchro_import(done?))
+    let done = done?;
+    if done.chunks == 0 && done.interrupted.is_none() {
+        nothing_from(&args.chunks)?;
+    }
+    Ok(Outcome::chunked_synchro_import(done))
 }
 
 pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
@@ -199,13 +215,18 @@ pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
     }
     // Over HTTP every import goes through the chunked path: a small file is
     // one chunk (one request), a large one never meets post_max_size.
+    chunked::check(&args.chunks)?;
     let mut progress = ProgressLine::new();
     let options = chunked::options(&args.chunks);
     let done = setup
         .client
         .import_chunked(&request, data, options, &mut |p| progress.update(p));
     progress.finish();
-    Ok(Outcome::chunked_import(done?))
+    let done = done?;
+    if done.chunks == 0 && done.interrupted.is_none() {
+        nothing_from(&args.chunks)?;
+    }
+    Ok(Outcome::chunked_import(done))
 }
 
 fn export_format(format: Format) -> ExportFormat {

@@ -33,7 +33,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn new(human: String, json: Value, in_error: bool) -> Outcome {
+    fn new(human: String, mut json: Value, in_error: bool) -> Outcome {
+        // `ok` says the same as the exit code: rows in error are not ok.
+        if in_error {
+            json["ok"] = Value::Bool(false);
+        }
         Outcome {
             human,
             json,

@@ -272,6 +272,29 @@ fn rows_in_error_exit_6() {
     let (code, out, err) = run(command);
     assert_eq!(code, 6, "{out}{err}");
     assert!(out.contains("issues 1"), "{out}");
+
+    // --json says the same as the exit code.
+    let mut command = itop(
+        &target,
+        &[
+            "--json",
+            "import",
+            "--class",
+            "Person",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--reconciliation-keys",
+            "email",
+        ],
+    );
+    command
+        .env("ITOP_USER", &target.user)
+        .env("ITOP_PWD", &target.pwd);
+    let (code, out, _) = run(command);
+    assert_eq!(code, 6);
+    let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(json["ok"], false, "{json}");
+    assert_eq!(json["import"]["issues"], 1, "{json}");
 }
 
 #[test]

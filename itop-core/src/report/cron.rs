@@ -68,6 +68,12 @@ impl fmt::Display for CronReport {
             writeln!(f, "cron ran {}s ({start} -> {end})", end - start)?;
         } else if self.is_empty() {
             writeln!(f, "cron: empty answer")?;
+        } else if self.status_table.is_empty() && self.errors.is_empty() {
+            // The status table's frame came, without rows.
+            writeln!(
+                f,
+                "cron: no background task has run yet (empty status table)"
+            )?;
         }
         for task in &self.status_table {
             let last = task.last_run.as_deref().unwrap_or("-");
