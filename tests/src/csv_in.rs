@@ -37,7 +37,9 @@ impl Builder {
 
     fn end_row(&mut self) {
         let row = std::mem::take(&mut self.row);
-        let blank = row.len() == 1 && row[0].as_deref() == Some("");
+        // iTop keeps a one-cell row only when its value has a length: an
+        // empty cell and a lone `<NULL>` (null) are both skipped.
+        let blank = row.len() == 1 && row[0].as_deref().is_none_or(str::is_empty);
         if !row.is_empty() && !blank {
             self.rows.push(row);
         }

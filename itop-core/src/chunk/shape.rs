@@ -27,6 +27,10 @@ pub(crate) struct RecordShape {
     pub(crate) blank: bool,
 }
 
+// TODO(#7): a row with extra cells that are all empty (a trailing
+// separator, as some spreadsheets write) is refused too, though iTop would
+// only drop them; telling empty extra cells apart needs the cell values.
+
 /// The refusal for a record whose cell count differs from the header's.
 pub(crate) fn cell_count_error(origin: &str, record: &RecordShape, header_cells: u64) -> Error {
     let effect = if record.cells < header_cells {

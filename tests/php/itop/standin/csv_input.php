@@ -21,7 +21,9 @@ final class CsvInput
         $rows = [];
         while ($this->pos < $this->len) {
             $row = $this->readRow();
-            if (count($row) > 1 || ($row[0] ?? '') !== '') {
+            // A one-cell row is kept only when its value has a length: an
+            // empty cell and a lone `<NULL>` (null in iTop) are both skipped.
+            if (count($row) > 1 || !in_array($row[0] ?? '', ['', '<NULL>'], true)) {
                 $rows[] = array_map(fn ($c) => $c === '<NULL>' ? null : $c, $row);
             }
         }
