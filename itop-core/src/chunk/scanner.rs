@@ -31,6 +31,11 @@ pub(crate) struct RecordScanner {
     separators: u64,
     /// `\n` bytes seen in the current record (the final one included).
     newlines: u64,
+    /// Separators a record may hold before its cells are extra (set once
+    /// the header is known).
+    separator_limit: Option<u64>,
+    /// True when a cell past the limit holds something.
+    extra_content: bool,
 }
 
 /// Where the current record stands after [`RecordScanner::feed`].
@@ -51,7 +56,21 @@ impl RecordScanner {
             state: State::Starting,
             separators: 0,
             newlines: 0,
+            separator_limit: None,
+            extra_content: false,
         }
+    }
+
+    /// From now on, note content in cells past the first `cells` of a
+    /// record (see [`RecordScanner::has_extra_content`]).
+    pub(crate) fn limit_cells(&mut self, cells: u64) {
+        self.separator_limit = Some(cells.saturating_sub(1));
+    }
+
+    /// True when the current record has a non-blank character in a cell past
+    /// the limit set by [`RecordScanner::limit_cells`].
+    pub(crate) fn has_extra_content(&self) -> bool {
+        self.extra_content
     }
 
     /// Separators seen so far in the current record.
@@ -75,6 +94,7 @@ impl RecordScanner {
         self.state = State::Starting;
         self.separators = 0;
         self.newlines = 0;
+        self.extra_content = false;
     }
 
     /// Scans `piece`, the continuation of the current record.
@@ -106,6 +126,12 @@ impl RecordScanner {
             }
             self.state = State::Starting;
             return true;
+        }
+        let past_limit = self
+            .separator_limit
+            .is_some_and(|max| self.separators > max);
+        if past_limit && !is_blank && byte != self.qualifier {
+            self.extra_content = true;
         }
         self.state = match (self.state, is_blank, byte == self.qualifier) {
             (State::Starting, true, _) => State::Starting,

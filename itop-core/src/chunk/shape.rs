@@ -25,11 +25,11 @@ pub(crate) struct RecordShape {
     pub(crate) cells: u64,
     /// True when iTop skips it (one empty or `<NULL>` cell).
     pub(crate) blank: bool,
+    /// True when a cell past the header's count holds something (empty
+    /// extra cells, as a trailing separator makes, lose nothing: iTop drops
+    /// them).
+    pub(crate) extra_content: bool,
 }
-
-// TODO(#7): a row with extra cells that are all empty (a trailing
-// separator, as some spreadsheets write) is refused too, though iTop would
-// only drop them; telling empty extra cells apart needs the cell values.
 
 /// The refusal for a record whose cell count differs from the header's.
 pub(crate) fn cell_count_error(origin: &str, record: &RecordShape, header_cells: u64) -> Error {
@@ -94,7 +94,7 @@ pub(crate) fn check_shape(
             if done {
                 next_line += scanner.newlines();
                 end_record(&mut scanner, &mut record, &probe, qualifier);
-                check_record(&record, &mut header_cells, origin)?;
+                check_record(&record, &mut header_cells, &mut scanner, origin)?;
                 record = RecordShape {
                     line: next_line,
                     ..RecordShape::default()
@@ -108,26 +108,35 @@ pub(crate) fn check_shape(
     }
     if !probe.is_empty() {
         end_record(&mut scanner, &mut record, &probe, qualifier);
-        check_record(&record, &mut header_cells, origin)?;
+        check_record(&record, &mut header_cells, &mut scanner, origin)?;
     }
     Ok(())
 }
 
 fn end_record(scanner: &mut RecordScanner, record: &mut RecordShape, probe: &[u8], qualifier: u8) {
     record.cells = scanner.separators() + 1;
+    record.extra_content = scanner.has_extra_content();
     record.blank = scanner.separators() == 0
         && probe.len() < BLANK_PROBE
         && single_cell_value(probe, qualifier).is_none_or(|v| v.is_empty());
     scanner.reset();
 }
 
-fn check_record(record: &RecordShape, header: &mut Option<u64>, origin: &str) -> Result<()> {
+fn check_record(
+    record: &RecordShape,
+    header: &mut Option<u64>,
+    scanner: &mut RecordScanner,
+    origin: &str,
+) -> Result<()> {
     if record.blank {
         return Ok(());
     }
     match *header {
-        None => *header = Some(record.cells),
-        Some(cells) if cells != record.cells => {
+        None => {
+            *header = Some(record.cells);
+            scanner.limit_cells(record.cells);
+        }
+        Some(cells) if record.cells < cells || record.extra_content => {
             return Err(cell_count_error(origin, record, cells));
         }
         Some(_) => {}
@@ -170,5 +179,13 @@ mod tests {
         );
         let err = check("a,b\n\"multi\nline\",2\n1,2,3\n").unwrap_err();
         assert!(err.to_string().contains("people.csv:4: 3 cell(s)"), "{err}");
+        let err = check("a,b\n1,2, \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("people.csv:2: 3 cell(s)"), "{err}");
+    }
+
+    #[test]
+    fn empty_extra_cells_lose_nothing_and_pass() {
+        // A trailing separator, as spreadsheets write: iTop drops the cell.
+        check("a,b,\n1,2,\n3,4,,\n5,6, \"\"\n").unwrap();
     }
 }
