@@ -51,6 +51,15 @@ fn itop(target: &Target, args: &[&str]) -> Command {
     command
 }
 
+/// `itop ARGS` logged in as the target's account, through the environment.
+fn itop_logged_in(target: &Target, args: &[&str]) -> Command {
+    let mut command = itop(target, args);
+    command
+        .env("ITOP_USER", &target.user)
+        .env("ITOP_PWD", &target.pwd);
+    command
+}
+
 fn run(mut command: Command) -> (i32, String, String) {
     let Output {
         status,
@@ -216,7 +225,7 @@ fn unknown_class_exits_5_with_itops_message() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("x.csv");
     std::fs::write(&csv, "name\nx\n").unwrap();
-    let mut command = itop(
+    let command = itop_logged_in(
         &target,
         &[
             "--json",
@@ -227,9 +236,6 @@ fn unknown_class_exits_5_with_itops_message() {
             csv.to_str().unwrap(),
         ],
     );
-    command
-        .env("ITOP_USER", &target.user)
-        .env("ITOP_PWD", &target.pwd);
     let (code, out, err) = run(command);
     assert_eq!(code, 5, "{out}{err}");
     let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
@@ -254,7 +260,7 @@ fn rows_in_error_exit_6() {
         "first_name,name,org_id->name,email\nA,B,No Such Org Here,x@y.example\n",
     )
     .unwrap();
-    let mut command = itop(
+    let command = itop_logged_in(
         &target,
         &[
             "import",
@@ -266,15 +272,12 @@ fn rows_in_error_exit_6() {
             "email",
         ],
     );
-    command
-        .env("ITOP_USER", &target.user)
-        .env("ITOP_PWD", &target.pwd);
     let (code, out, err) = run(command);
     assert_eq!(code, 6, "{out}{err}");
     assert!(out.contains("issues 1"), "{out}");
 
     // --json says the same as the exit code.
-    let mut command = itop(
+    let command = itop_logged_in(
         &target,
         &[
             "--json",
@@ -287,9 +290,6 @@ fn rows_in_error_exit_6() {
             "email",
         ],
     );
-    command
-        .env("ITOP_USER", &target.user)
-        .env("ITOP_PWD", &target.pwd);
     let (code, out, _) = run(command);
     assert_eq!(code, 6);
     let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
@@ -327,7 +327,7 @@ fn missing_credentials_are_a_usage_error() {
 #[test]
 fn export_to_stdout_is_the_csv() {
     let target = target();
-    let mut command = itop(
+    let command = itop_logged_in(
         &target,
         &[
             "export",
@@ -337,9 +337,6 @@ fn export_to_stdout_is_the_csv() {
             "name,code",
         ],
     );
-    command
-        .env("ITOP_USER", &target.user)
-        .env("ITOP_PWD", &target.pwd);
     let (code, out, err) = run(command);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("\"name\",\"code\"\n"), "{out}");
@@ -446,10 +443,7 @@ fn large_files_go_in_chunks_and_can_resume_from_a_line() {
             file.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let mut command = itop(&target, &args);
-        command
-            .env("ITOP_USER", &target.user)
-            .env("ITOP_PWD", &target.pwd);
+        let command = itop_logged_in(&target, &args);
         run(command)
     };
     let (code, out, err) = run_import("Organization", &orgs, &["--reconciliation-keys", "name"]);

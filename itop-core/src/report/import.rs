@@ -8,6 +8,7 @@ use crate::error::Result;
 
 use super::classify::{Kind, fail, fail_with_message, interpret, message_kind, strip_error_prefix};
 use super::import_rows::{ImportRow, RowStatus, read_table};
+use super::normalize::comma_list;
 use super::output::OutputMode;
 
 /// The header lines and counters of a `summary` or `details` report.
@@ -292,8 +293,8 @@ fn read_summary(lines: &[String], unknown: &mut Vec<String>) -> Option<(ImportSu
         data_size: number("Data Size").unwrap_or_default(),
         data_lines: number("Data Lines")?,
         simulate: text("Simulate") == Some("1"),
-        columns: list(text("Columns")),
-        reconciliation_keys: list(text("Reconciliation Keys")),
+        columns: comma_list(text("Columns")),
+        reconciliation_keys: comma_list(text("Reconciliation Keys")),
         warning_lines,
         comment: owned("Change tracking comment"),
         warnings: number("Warnings")?,
@@ -311,13 +312,6 @@ fn unquote(value: &str) -> String {
         .and_then(|v| v.strip_suffix('\''))
         .unwrap_or(value)
         .to_owned()
-}
-
-fn list(value: Option<&str>) -> Vec<String> {
-    match value.map(str::trim) {
-        Some(value) if !value.is_empty() => value.split(", ").map(str::to_owned).collect(),
-        _ => Vec::new(),
-    }
 }
 
 #[cfg(test)]

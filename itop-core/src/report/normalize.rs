@@ -163,6 +163,15 @@ pub(crate) fn strip_tags(text: &str) -> String {
     out
 }
 
+/// A report header's list value, `a, b, c` (as in `#Columns:`), split on
+/// iTop's `", "`; empty when the value is absent or blank.
+pub(crate) fn comma_list(value: Option<&str>) -> Vec<String> {
+    match value.map(str::trim) {
+        Some(value) if !value.is_empty() => value.split(", ").map(str::to_owned).collect(),
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

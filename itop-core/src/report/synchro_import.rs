@@ -12,6 +12,7 @@ use super::classify::{
 };
 use super::counters::{CounterReader, SynchroCounters};
 use super::import::key_value;
+use super::normalize::comma_list;
 use super::output::OutputMode;
 
 /// The import summary of `synchro_import.php` (`summary` and `details`).
@@ -479,7 +480,7 @@ fn read_summary(fields: &[(String, String)]) -> Option<(SynchroImportSummary, u6
         date_columns,
         data_size: number("Data Size").unwrap_or_default(),
         data_lines: number("Data Lines").unwrap_or_default(),
-        columns: list(text("Columns")),
+        columns: comma_list(text("Columns")),
         output_format: owned("Output format"),
         simulate: text("Simulate") == Some("1"),
         comment: owned("Change tracking comment"),
@@ -502,13 +503,6 @@ fn date_format(value: Option<&str>) -> (String, Vec<String>) {
         .map(|list| list.split(", ").map(str::to_owned).collect())
         .unwrap_or_default();
     (format.to_owned(), columns)
-}
-
-fn list(value: Option<&str>) -> Vec<String> {
-    match value.map(str::trim) {
-        Some(value) if !value.is_empty() => value.split(", ").map(str::to_owned).collect(),
-        _ => Vec::new(),
-    }
 }
 
 #[cfg(test)]
