@@ -75,6 +75,10 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+// pest is built without its `std` feature (see `params/grammar.rs`); the
+// parser it derives names `::alloc::boxed::Box`.
+extern crate alloc;
+
 mod answer;
 mod bom;
 pub mod chunk;

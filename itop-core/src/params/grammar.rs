@@ -4,27 +4,27 @@
 //! `Rule` and `Token` stay in this module: the rest of `params` sees only
 //! [`Line`] and [`Shape`], with byte ranges relative to the line's start.
 //!
-//! Speed: pest's cost is per rule call (each checks the call limit and
-//! probes the native stack, each pair pushes two tokens), so the grammar
-//! keeps calls per line few (see `params.pest`) and the walk reads the
-//! flat token stream once instead of building nested `Pairs`; runs of
-//! characters are single scans, so long lines cost little more than short
-//! ones. Bench `params`, 1 MiB files, two shared CPUs, quiet (busy):
-//! typical (37-byte lines) 62-82 (30) MB/s, long (135-byte lines) 200-265
-//! (80-100) MB/s, quirky (23-byte lines) 35-48 (18) MB/s; pest's own work
-//! (about 3,200 instructions per line, 74-77% of the total, callgrind)
-//! bounds short lines below 100 MB/s.
-// TODO(#3): the 100 MB/s goal is met for long lines only. Short lines stay
-// under it because of pest's fixed cost per line (about 18 counted calls,
-// each with a stack probe, plus `LineIndex` over the whole input); only a
-// pest without those per-call checks, or fewer rules per line than the
-// key regex needs, would close the gap. Real parameters files are a few
-// lines long, so reading one takes microseconds.
+//! Speed: pest's cost is per construct tried (each counted call, each
+//! sequence's stack snapshot, each pair's two tokens), not per byte, so
+//! the grammar is shaped to try few per line (see `params.pest`), and the
+//! walk reads the flat token stream once instead of building nested
+//! `Pairs`. pest is built without its `std` feature: that drops the native
+//! stack probe made on every counted call, which the grammar does not need
+//! since no rule is recursive (`long_runs_need_no_deep_stack` reads long
+//! runs on a 64 KiB stack). What is left per file is pest's `LineIndex`, a
+//! pass over the whole text that `Parser::parse` always makes.
+//!
+//! Bench `params` (1 MiB files; `docs/parameters-files.md` has the
+//! numbers): callgrind counts 80 M instructions per parse of the typical
+//! file (37-byte lines), 30 M of the long one (135-byte lines) and 129 M
+//! of the quirky one (23-byte lines, every other one with a finding),
+//! against 123 M, 45 M and 216 M before this shaping.
 
 use std::ops::Range;
 
 use pest::Parser;
 use pest::Token;
+use pest::iterators::Tokens;
 
 /// The characters PHP's `trim()` removes (not form feed).
 pub(crate) const TRIM_CHARS: &[char] = &[' ', '\t', '\n', '\r', '\0', '\x0B'];
@@ -80,7 +80,7 @@ pub(crate) enum Shape {
 /// The grammar accepts every input; should pest ever refuse one, there are
 /// no lines rather than a panic (the property tests check that the number
 /// of lines always equals the number of `\n` plus one).
-pub(crate) fn scan(text: &str) -> impl Iterator<Item = Line<'_>> {
+pub(crate) fn scan(text: &str) -> Lines<'_> {
     let tokens = match ParamsParser::parse(Rule::file, text) {
         Ok(pairs) => Some(pairs.tokens()),
         Err(err) => {
@@ -88,25 +88,40 @@ pub(crate) fn scan(text: &str) -> impl Iterator<Item = Line<'_>> {
             None
         }
     };
-    let mut walk = Walk::new(text);
-    tokens
-        .into_iter()
-        .flatten()
-        .filter_map(move |token| walk.step(token))
+    Lines {
+        tokens,
+        walk: Walk::new(text),
+    }
+}
+
+/// The lines of one text, from [`scan`].
+pub(crate) struct Lines<'a> {
+    tokens: Option<Tokens<'a, Rule>>,
+    walk: Walk<'a>,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let tokens = self.tokens.as_mut()?;
+        tokens.find_map(|token| self.walk.step(token))
+    }
 }
 
 /// The state of the walk over the flat token stream of one text: pest
-/// gives `Start` and `End` tokens in order, and a line's pairs (`key`,
-/// `value` or `ignored`, then `rest`) hold no pairs of their own, so the
-/// last `Start` is always the start of the pair that ends.
+/// gives `Start` and `End` tokens in order. A line's pairs (`key` or
+/// `cut_key` for an entry, then `value` or `ignored`, then `comment` when
+/// it has one) hold no pairs of their own, so the last `Start` is always
+/// the start of the pair that ends. Every line has exactly one `value` or
+/// `ignored` pair, which ends at the line's first `#`, its `\n` or the end
+/// of the text: the walk finishes the line there.
 struct Walk<'a> {
     text: &'a str,
     number: usize,
     line_start: usize,
     last_start: usize,
     key: Option<Range<usize>>,
-    content: Range<usize>,
-    comment: Option<usize>,
 }
 
 impl<'a> Walk<'a> {
@@ -117,75 +132,80 @@ impl<'a> Walk<'a> {
             line_start: 0,
             last_start: 0,
             key: None,
-            content: 0..0,
-            comment: None,
         }
     }
 
     /// Takes one token; returns the line that it ends, if it ends one.
     fn step(&mut self, token: Token<'a, Rule>) -> Option<Line<'a>> {
         match token {
-            Token::Start { rule, pos } => {
+            Token::Start { pos, .. } => {
                 self.last_start = pos.pos();
-                if rule == Rule::line {
-                    self.line_start = pos.pos();
-                    self.key = None;
-                    self.comment = None;
-                }
                 None
             }
-            Token::End { rule, pos } => self.end(rule, self.last_start..pos.pos()),
+            Token::End { rule, pos } => {
+                let span = self.last_start..pos.pos();
+                match rule {
+                    Rule::key | Rule::cut_key => {
+                        self.key = Some(span.start - self.line_start..span.end - self.line_start);
+                        None
+                    }
+                    Rule::value | Rule::ignored => Some(self.line(span)),
+                    // `file`, `EOI` and `comment` pairs add nothing (the
+                    // comment's `#` is where `value` or `ignored` ends).
+                    Rule::file | Rule::EOI | Rule::comment => None,
+                    // Silent rules make no pairs.
+                    Rule::content | Rule::line_end | Rule::trim | Rule::blank => None,
+                }
+            }
         }
     }
 
-    /// The pair of `rule` spanning `span` (in the whole text) ends.
-    fn end(&mut self, rule: Rule, span: Range<usize>) -> Option<Line<'a>> {
-        let range = span.start - self.line_start..span.end - self.line_start;
-        match rule {
-            Rule::key | Rule::cut_key => self.key = Some(range),
-            Rule::value | Rule::ignored => self.content = range,
-            Rule::rest if !range.is_empty() => self.comment = Some(range.start),
-            Rule::line => return Some(self.line(self.line_start..span.end)),
-            // `file` and empty `rest` pairs carry nothing.
-            _ => {}
-        }
-        None
-    }
-
-    /// The line spanning `span`, from the pairs seen since its start.
-    fn line(&mut self, span: Range<usize>) -> Line<'a> {
+    /// The line whose `value` or `ignored` pair spans `content` (in the
+    /// whole text).
+    fn line(&mut self, content: Range<usize>) -> Line<'a> {
+        let bytes = self.text.as_bytes();
+        let end = bytes
+            .get(content.end..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+            .map_or(bytes.len(), |offset| content.end + offset);
+        let start = self.line_start;
+        self.line_start = end + 1;
         self.number += 1;
-        let text = self.text.get(span.clone()).unwrap_or_default();
+        let text = self.text.get(start..end).unwrap_or_default();
+        let content = content.start - start..content.end - start;
+        let comment = (bytes.get(start + content.end) == Some(&b'#')).then_some(content.end);
         let shape = match self.key.take() {
-            Some(key) => to_entry(text, key, self.content.clone()),
+            Some(key) => to_entry(text, key, content),
             None => Shape::Ignored {
-                content: trim_range(text, self.content.clone()),
+                content: trim_range(text, content),
             },
         };
         Line {
             number: self.number,
-            start: span.start,
+            start,
             text,
             shape,
-            comment: self.comment,
+            comment,
         }
     }
 }
 
 /// The [`Shape::Entry`] of a line `text` with `key` and the untrimmed
-/// `value` (byte ranges in the line).
+/// `value` (byte ranges in the line; the value trimmed here as PHP's
+/// `trim()` does).
 fn to_entry(text: &str, key: Range<usize>, value: Range<usize>) -> Shape {
-    let bytes = text.as_bytes();
-    // The `=` is the first one after the key: blanks only in between.
-    let equals = bytes
-        .get(key.end..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'='))
-        .map_or(key.end, |offset| key.end + offset);
-    let end = trimmed_end(bytes, value.clone());
+    // The grammar has `value` start just after the `=` that ends the key,
+    // or after `" = "`.
+    let before = value.start.saturating_sub(1);
+    let equals = if text.as_bytes().get(before) == Some(&b'=') {
+        before
+    } else {
+        before.saturating_sub(1)
+    };
     Shape::Entry {
         key,
         equals,
-        value: value.start..end,
+        value: trim_range(text, value),
     }
 }
 

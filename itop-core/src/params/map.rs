@@ -79,8 +79,9 @@ pub(crate) struct Entry {
     value: Text,
     pub place: Place,
     /// The public [`Origin`], built on first request (it owns a copy of
-    /// the path, which costs an allocation per key).
-    origin: OnceLock<Origin>,
+    /// the path, which costs an allocation per key; boxed, so that
+    /// entries stay small).
+    origin: OnceLock<Box<Origin>>,
     /// The next entry whose key has the same hash, or [`NO_ENTRY`].
     next: u32,
 }
@@ -143,11 +144,13 @@ impl Params {
     /// Where the value of `key` came from.
     pub fn origin(&self, key: &str) -> Option<&Origin> {
         self.entry(key).map(|entry| {
-            entry.origin.get_or_init(|| Origin {
-                path: entry.place.file.and_then(|file| self.path(file).cloned()),
-                line: entry.place.line,
-                column: entry.place.column,
-                key_column: entry.place.key_column,
+            &**entry.origin.get_or_init(|| {
+                Box::new(Origin {
+                    path: entry.place.file.and_then(|file| self.path(file).cloned()),
+                    line: entry.place.line,
+                    column: entry.place.column,
+                    key_column: entry.place.key_column,
+                })
             })
         })
     }

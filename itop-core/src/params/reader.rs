@@ -98,7 +98,7 @@ fn read(bytes: &[u8], path: &Path) -> (Params, Option<ParamsError>) {
         }
     };
     // Room for about one key per line, counted quickly.
-    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let newlines = memchr::memchr_iter(b'\n', bytes).count();
     let mut params = Params::with_capacity(newlines + 1);
     let file = params.add_file(path, Arc::clone(&text), raw.clone());
     for line in scan(&text) {

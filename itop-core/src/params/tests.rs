@@ -392,35 +392,75 @@ fn quirks_example_shows_every_kind_of_finding() -> Result<(), ParamsError> {
 
 /// iTop's reader, written plainly on bytes after its PHP: split on `\n`,
 /// trim, cut at `#`, trim, then `^(\S*)\s*=(.*)$` with backtracking.
-fn reference(bytes: &[u8]) -> Vec<(String, String)> {
-    fn trim(s: &[u8]) -> &[u8] {
-        let is_trim = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0B);
-        let start = s.iter().position(|b| !is_trim(b)).unwrap_or(s.len());
-        let end = s.iter().rposition(|b| !is_trim(b)).map_or(start, |i| i + 1);
-        &s[start..end.max(start)]
-    }
+/// PHP's `trim()`.
+fn php_trim(s: &[u8]) -> &[u8] {
+    let is_trim = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0B);
+    let start = s.iter().position(|b| !is_trim(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !is_trim(b)).map_or(start, |i| i + 1);
+    &s[start..end.max(start)]
+}
+
+/// What iTop makes of one line (split on `\n`): the key and the value, as
+/// byte strings, or `None` when the line is ignored.
+fn reference_line(raw: &[u8]) -> Option<(&[u8], &[u8])> {
     let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let line = php_trim(raw);
+    let line = php_trim(&line[..line.iter().position(|&b| b == b'#').unwrap_or(line.len())]);
+    let run = line.iter().position(|&b| blank(b)).unwrap_or(line.len());
+    let after = run + line[run..].iter().take_while(|&&b| blank(b)).count();
+    if after > run && line.get(after) == Some(&b'=') {
+        Some((&line[..run], php_trim(&line[after + 1..])))
+    } else {
+        let eq = line[..run].iter().rposition(|&b| b == b'=')?;
+        Some((&line[..eq], php_trim(&line[eq + 1..])))
+    }
+}
+
+/// A plain reimplementation of iTop's reader: the keys and values, later
+/// duplicates replacing earlier values in place.
+fn reference(bytes: &[u8]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for raw in bytes.split(|&b| b == b'\n') {
-        let line = trim(raw);
-        let line = trim(&line[..line.iter().position(|&b| b == b'#').unwrap_or(line.len())]);
-        let run = line.iter().position(|&b| blank(b)).unwrap_or(line.len());
-        let after = run + line[run..].iter().take_while(|&&b| blank(b)).count();
-        let (key, rest) = if after > run && line.get(after) == Some(&b'=') {
-            (&line[..run], &line[after + 1..])
-        } else if let Some(eq) = line[..run].iter().rposition(|&b| b == b'=') {
-            (&line[..eq], &line[eq + 1..])
-        } else {
+        let Some((key, value)) = reference_line(raw) else {
             continue;
         };
         let key = String::from_utf8_lossy(key).into_owned();
-        let value = String::from_utf8_lossy(trim(rest)).into_owned();
+        let value = String::from_utf8_lossy(value).into_owned();
         match out.iter_mut().find(|(k, _)| *k == key) {
             Some(entry) => entry.1 = value,
             None => out.push((key, value)),
         }
     }
     out
+}
+
+/// pest is built without its stack guard (see `grammar.rs`): the grammar
+/// has no recursive rule, so long lines and long runs of `=` or blanks
+/// are read in loops, on a small stack.
+#[test]
+fn long_runs_need_no_deep_stack() -> std::thread::Result<()> {
+    let reader = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(|| {
+            let mut text = "=".repeat(300_000);
+            text.push('\n');
+            text.push_str(&" ".repeat(300_000));
+            text.push_str("k=");
+            text.push_str(&"a=".repeat(100_000));
+            text.push_str("\n#");
+            text.push_str(&"\t".repeat(100_000));
+            let params = Params::parse(text.as_bytes(), Path::new("long.params"));
+            let lines = scan(&text).count();
+            (
+                params.len(),
+                params.get(&"=".repeat(299_999)).map(str::len),
+                lines,
+            )
+        })
+        .map_err(|err| Box::new(err) as Box<dyn std::any::Any + Send>)?;
+    let (keys, value, lines) = reader.join()?;
+    assert_eq!((keys, value, lines), (2, Some(0), 3));
+    Ok(())
 }
 
 /// Bytes that matter to the reader, plus pieces of UTF-8 (`é`, the BOM,
@@ -453,6 +493,36 @@ proptest! {
         let ours: Vec<(String, String)> =
             params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         prop_assert_eq!(ours, reference(&bytes));
+    }
+
+    #[test]
+    fn every_line_has_the_shape_itop_gives_it(text in tricky_text(120)) {
+        let lines: Vec<_> = scan(&text).collect();
+        let raws: Vec<&str> = text.split('\n').collect();
+        prop_assert_eq!(lines.len(), raws.len());
+        let mut start = 0;
+        for (number, (line, raw)) in lines.iter().zip(&raws).enumerate() {
+            prop_assert_eq!(line.number, number + 1);
+            prop_assert_eq!(line.start, start);
+            prop_assert_eq!(line.text, *raw);
+            prop_assert_eq!(line.comment, raw.find('#'));
+            start += raw.len() + 1;
+            let before = &raw[..raw.find('#').unwrap_or(raw.len())];
+            match (&line.shape, reference_line(raw.as_bytes())) {
+                (grammar::Shape::Entry { key, equals, value }, Some((k, v))) => {
+                    prop_assert_eq!(raw[key.clone()].as_bytes(), k);
+                    prop_assert_eq!(raw[value.clone()].as_bytes(), v);
+                    prop_assert_eq!(raw.as_bytes()[*equals], b'=');
+                    prop_assert!(key.end <= *equals && *equals < value.start);
+                }
+                (grammar::Shape::Ignored { content }, None) => {
+                    prop_assert_eq!(raw[content.clone()].as_bytes(), php_trim(before.as_bytes()));
+                }
+                (shape, expected) => {
+                    prop_assert!(false, "{raw:?}: {shape:?}, expected {expected:?}");
+                }
+            }
+        }
     }
 
     #[test]
