@@ -184,26 +184,51 @@ pub(crate) fn suggestion(key: &str, candidates: &[&'static str]) -> Option<&'sta
     // too long or too short to be within `limit` (most of them).
     plain
         .filter(|name| name.chars().count().abs_diff(length) <= limit)
-        .map(|&name| (distance(&lower, name), name))
-        .filter(|&(d, _)| d <= limit)
+        .filter_map(|&name| Some((distance_within(&lower, name, limit)?, name)))
         .min_by_key(|&(d, _)| d)
         .map(|(_, name)| name)
 }
 
-/// Levenshtein distance, in characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+/// Levenshtein distance between `a` and `b`, in characters, when it is at
+/// most `limit`. Known names are short ASCII words: those are compared
+/// byte by byte without allocating; anything else as characters.
+fn distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() && b.len() < SHORT {
+        let mut row = [0usize; SHORT + 1];
+        levenshtein(a.as_bytes(), b.as_bytes(), &mut row[..=b.len()], limit)
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let mut row = vec![0usize; b.len() + 1];
+        levenshtein(&a, &b, &mut row, limit)
+    }
+}
+
+/// Longest name compared without allocating.
+const SHORT: usize = 64;
+
+/// The distance between `a` and `b` (`row` holds `b.len() + 1` cells),
+/// when it is at most `limit`. Stops as soon as a whole row of the table
+/// is over the limit: the distance can only grow from there.
+fn levenshtein<T: PartialEq>(a: &[T], b: &[T], row: &mut [usize], limit: usize) -> Option<usize> {
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
+        let mut smallest = row[0];
+        for (j, cb) in b.iter().enumerate() {
             let substitution = diagonal + usize::from(ca != cb);
             diagonal = row[j + 1];
             row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+            smallest = smallest.min(row[j + 1]);
+        }
+        if smallest > limit {
+            return None;
         }
     }
-    row[b.len()]
+    Some(row[b.len()]).filter(|&d| d <= limit)
 }
 
 /// How a service tests a flag once filtered.
@@ -286,10 +311,18 @@ mod tests {
     }
 
     #[test]
-    fn distance_counts_edits() {
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("same", "same"), 0);
+    fn distance_counts_edits_up_to_the_limit() {
+        assert_eq!(distance_within("kitten", "sitting", 3), Some(3));
+        assert_eq!(distance_within("kitten", "sitting", 2), None);
+        assert_eq!(distance_within("", "abc", 3), Some(3));
+        assert_eq!(distance_within("same", "same", 0), Some(0));
+        // Over the limit from the first row on.
+        assert_eq!(distance_within("xyz", "abc", 1), None);
+        // A row dips under the limit again before the end: not cut early.
+        assert_eq!(distance_within("ab", "ba", 2), Some(2));
+        // Characters, not bytes, outside ASCII.
+        assert_eq!(distance_within("clé", "cle", 1), Some(1));
+        assert_eq!(distance_within("éé", "ee", 1), None);
     }
 
     #[test]
