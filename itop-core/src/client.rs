@@ -78,6 +78,9 @@ impl ClientBuilder {
 
     /// The caller's own parameters files, passed to iTop in command-line mode
     /// before the one the client writes for the credentials. None by default.
+    /// Over HTTP [`ClientBuilder::build`] refuses them: iTop would take the
+    /// name for a file on the server; read them with
+    /// [`Params::load`](crate::params::Params::load) instead.
     pub fn param_files(mut self, files: impl IntoIterator<Item = PathBuf>) -> ClientBuilder {
         self.param_files = files.into_iter().collect();
         self
@@ -162,8 +165,9 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::InvalidRequest`] when neither a URL nor an iTop root is
-    /// given, or both, or when the URL is not `http(s)://` or carries a
-    /// query string or credentials.
+    /// given, or both, when the URL is not `http(s)://` or carries a
+    /// query string or credentials, or when parameters files are given
+    /// for HTTP (they only go to `php` in command-line mode).
     pub fn build(self) -> Result<Client> {
         let transport = match (&self.itop_root, &self.url) {
             (Some(_), Some(_)) => {
@@ -181,6 +185,15 @@ impl ClientBuilder {
                 allow_secrets_on_argv: self.allow_secrets_on_argv,
                 cancel: self.cancel.clone(),
             })),
+            (None, _) if !self.param_files.is_empty() => {
+                return Err(Error::InvalidRequest {
+                    field: "param_file",
+                    reason: "parameters files are passed to php in command-line mode only; \
+                             over HTTP iTop would read a file of that name on the server: \
+                             read them with Params::load and pass their values instead"
+                        .to_owned(),
+                });
+            }
             (None, _) => Transport::Http(self.http_transport()?),
         };
         let inner = Inner {
@@ -582,6 +595,17 @@ mod tests {
             );
         }
         assert_eq!(check_url(Some("http://h/itop/")).unwrap(), "http://h/itop");
+    }
+
+    #[test]
+    fn param_files_over_http_are_refused_not_ignored() {
+        let builder = || Client::builder().param_files([PathBuf::from("/etc/itop/cron.params")]);
+        let err = builder().url("http://127.0.0.1:1").build().unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field: "param_file", reason } if reason.contains("Params::load")),
+            "{err:?}"
+        );
+        assert!(builder().itop_root("/var/www/itop").build().is_ok());
     }
 
     #[test]

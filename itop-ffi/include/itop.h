@@ -363,6 +363,8 @@ enum itop_status itop_client_builder_php(struct itop_client_builder *builder, co
 
 // Adds a parameters file passed to iTop in command-line mode (before the
 // private one holding the credentials). Call once per file, in order.
+// With a URL instead of an iTop root, `itop_client_build` refuses the
+// builder: over HTTP iTop would read a file of that name on the server.
 enum itop_status itop_client_builder_param_file(struct itop_client_builder *builder,
                                                 const char *path);
 
@@ -406,8 +408,9 @@ enum itop_status itop_client_builder_ca_bundle(struct itop_client_builder *build
 // is left as it was (free it, or build again).
 //
 // Fails with `ITOP_STATUS_INVALID_REQUEST` when neither a URL nor an iTop
-// root is set, or both, or the URL is not `http(s)://host...` without
-// query string and credentials.
+// root is set, or both, when the URL is not `http(s)://host...` without
+// query string and credentials, or when parameters files are set with a
+// URL.
 enum itop_status itop_client_build(const struct itop_client_builder *builder,
                                    struct itop_client **client_out);
 

@@ -104,6 +104,8 @@ pub extern "C" fn itop_client_builder_php(
 
 /// Adds a parameters file passed to iTop in command-line mode (before the
 /// private one holding the credentials). Call once per file, in order.
+/// With a URL instead of an iTop root, `itop_client_build` refuses the
+/// builder: over HTTP iTop would read a file of that name on the server.
 #[unsafe(no_mangle)]
 pub extern "C" fn itop_client_builder_param_file(
     builder: *mut itop_client_builder,
@@ -233,8 +235,9 @@ pub extern "C" fn itop_client_builder_ca_bundle(
 /// is left as it was (free it, or build again).
 ///
 /// Fails with `ITOP_STATUS_INVALID_REQUEST` when neither a URL nor an iTop
-/// root is set, or both, or the URL is not `http(s)://host...` without
-/// query string and credentials.
+/// root is set, or both, when the URL is not `http(s)://host...` without
+/// query string and credentials, or when parameters files are set with a
+/// URL.
 #[unsafe(no_mangle)]
 pub extern "C" fn itop_client_build(
     builder: *const itop_client_builder,

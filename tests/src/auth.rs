@@ -150,6 +150,7 @@ mod tests {
         let params = Params {
             query: parse_urlencoded(query.as_bytes()),
             body: parse_urlencoded(body.as_bytes()),
+            file: Vec::new(),
         };
         login(&request, &params)
     }

@@ -235,6 +235,7 @@ mod tests {
         let params = Params {
             query: Vec::new(),
             body: crate::http::parse_urlencoded(body.as_bytes()),
+            file: Vec::new(),
         };
         let page = login_page(&params, Some("admin"), SAMPLE_BASE_URL);
         assert_eq!(page.body, sample_body(SAMPLE_LOGIN).as_bytes());

@@ -9,6 +9,9 @@ use crate::http::{Request, parse_multipart, parse_urlencoded};
 pub(crate) struct Params {
     pub query: Vec<(String, Vec<u8>)>,
     pub body: Vec<(String, Vec<u8>)>,
+    /// Values of the server-side files named by `param_file`: defaults
+    /// that the request's own parameters override (PROTOCOL.md §1.4.5).
+    pub file: Vec<(String, Vec<u8>)>,
 }
 
 /// PHP's `trim()` character set.
@@ -41,12 +44,49 @@ impl Params {
         } else {
             Vec::new()
         };
-        Params { query, body }
+        Params {
+            query,
+            body,
+            file: Vec::new(),
+        }
     }
 
-    /// The raw bytes of a parameter (POST body first, then query string).
+    /// Reads the files named by `param_file` on this host, as iTop does
+    /// over HTTP too (`,`-separated, pieces trimmed, empty ones and `0`
+    /// skipped, later files winning). Their values become defaults; login
+    /// still takes the form or Basic credentials only, as with iTop's
+    /// default login types. The error is iTop's message.
+    pub fn load_param_files(&mut self) -> Result<(), String> {
+        let Some(list) = self.raw("param_file") else {
+            return Ok(());
+        };
+        for piece in list.split(',') {
+            let path = piece.trim_matches(PHP_BLANKS);
+            if path.is_empty() || path == "0" {
+                continue;
+            }
+            let shown = html_encode(path);
+            let bytes = match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(format!("Could not find the parameter file: '{shown}'"));
+                }
+                Err(_) => return Err(format!("Could not load parameter file: '{shown}'")),
+            };
+            for (key, value) in read_param_file(&bytes) {
+                self.file.retain(|(known, _)| *known != key);
+                self.file.push((key, value));
+            }
+        }
+        Ok(())
+    }
+
+    /// The raw bytes of a parameter (POST body first, then query string,
+    /// then the parameters files).
     pub fn bytes(&self, name: &str) -> Option<&[u8]> {
-        last(&self.body, name).or_else(|| last(&self.query, name))
+        last(&self.body, name)
+            .or_else(|| last(&self.query, name))
+            .or_else(|| last(&self.file, name))
     }
 
     /// A parameter as text (invalid UTF-8 replaced), untrimmed.
@@ -104,6 +144,43 @@ impl Params {
     }
 }
 
+/// The entries of a parameters file the way `utils::ReadParamFile` reads
+/// them (PROTOCOL.md §1.4.2), in file order, later duplicates included.
+fn read_param_file(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let mut out = Vec::new();
+    for raw in bytes.split(|&b| b == b'\n') {
+        let line = php_trim(raw);
+        let line = php_trim(&line[..line.iter().position(|&b| b == b'#').unwrap_or(line.len())]);
+        let run = line.iter().position(|&b| blank(b)).unwrap_or(line.len());
+        let after = run + line[run..].iter().take_while(|&&b| blank(b)).count();
+        let (key, value) = if after > run && line.get(after) == Some(&b'=') {
+            (&line[..run], &line[after + 1..])
+        } else if let Some(eq) = line[..run].iter().rposition(|&b| b == b'=') {
+            (&line[..eq], &line[eq + 1..])
+        } else {
+            continue;
+        };
+        let key = String::from_utf8_lossy(key).into_owned();
+        out.push((key, php_trim(value).to_vec()));
+    }
+    out
+}
+
+/// PHP's `trim()` on bytes.
+fn php_trim(bytes: &[u8]) -> &[u8] {
+    let is_blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0B);
+    let start = bytes
+        .iter()
+        .position(|b| !is_blank(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_blank(b))
+        .map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
 /// HTML special characters encoded like PHP's `htmlentities(ENT_QUOTES)`.
 pub(crate) fn html_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -128,6 +205,7 @@ mod tests {
         Params {
             query: parse_urlencoded(query.as_bytes()),
             body: parse_urlencoded(body.as_bytes()),
+            file: Vec::new(),
         }
     }
 

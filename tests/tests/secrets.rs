@@ -205,6 +205,12 @@ fn no_service_path_shows_the_password_over_http() {
     for request in itop.server.as_ref().expect("imitation").requests() {
         let query = format!("{}?{:?}", request.path, request.query);
         assert_clean("a request URL", &query);
+        // Over HTTP iTop would take it for a file on the server.
+        let fields = request.query.iter().chain(&request.body_fields);
+        assert!(
+            fields.clone().all(|(name, _)| name != "param_file"),
+            "{query}"
+        );
     }
 }
 

@@ -152,6 +152,15 @@ static void test_builder_errors(const char *url, const char *dir) {
     CHECK(client == NULL);
     itop_client_builder_free(builder);
 
+    /* Parameters files go to php only: refused over HTTP, not ignored. */
+    CHECK(itop_client_builder_new(&builder) == OK);
+    CHECK(itop_client_builder_url(builder, url) == OK);
+    CHECK(itop_client_builder_param_file(builder, path_in(dir, "cron.params")) == OK);
+    CHECK_ERROR(itop_client_build(builder, &client), ITOP_STATUS_INVALID_REQUEST,
+                "command-line mode only");
+    CHECK(client == NULL);
+    itop_client_builder_free(builder);
+
     /* A CA bundle that is not there. */
     CHECK(itop_client_builder_new(&builder) == OK);
     CHECK(itop_client_builder_url(builder, url) == OK);

@@ -337,6 +337,56 @@ mod tests {
     }
 
     #[test]
+    fn param_file_names_a_server_file_of_defaults() {
+        use crate::testkit::post;
+        let server = server();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("import.params");
+        std::fs::write(
+            &file,
+            "class = Organization\noutput = details\ncomment=from the file # not this\n\
+             auth_user = admin\nauth_pwd = Adm1n-secret\n",
+        )
+        .expect("written");
+        let path = file.to_str().expect("UTF-8 path");
+        let csv = "name,code\nParamFile Org,PFO\n";
+        let before = server.count("Organization");
+        // The file's values are defaults: class and output come from it.
+        let answer = post(
+            &server,
+            "/webservices/import.php",
+            Some(("admin", "Adm1n-secret")),
+            &[("param_file", path), ("csvdata", csv)],
+        )
+        .curl_body();
+        assert!(answer.contains("#Class: Organization\n"), "{answer}");
+        assert!(answer.contains("#Created: 1\n"), "{answer}");
+        assert!(answer.contains("0;created;Organization;"), "{answer}");
+        // Its credentials do not log in (iTop's default login types).
+        let answer = post(
+            &server,
+            "/webservices/import.php",
+            None,
+            &[("param_file", path), ("csvdata", csv)],
+        )
+        .curl_body();
+        assert_eq!(answer, "Invalid login");
+        // A file that is not there is iTop's error line.
+        let answer = post(
+            &server,
+            "/webservices/import.php",
+            Some(("admin", "Adm1n-secret")),
+            &[("param_file", "/no/such/it's.params"), ("csvdata", csv)],
+        )
+        .curl_body();
+        assert_eq!(
+            answer,
+            "Error: Could not find the parameter file: '/no/such/it&#039;s.params'"
+        );
+        assert_eq!(server.count("Organization"), before + 1);
+    }
+
+    #[test]
     fn second_import_reports_every_row_unchanged() {
         let server = server();
         let first = replay(&server, "import/http_post_form_details").curl_body();

@@ -37,15 +37,28 @@ pub(crate) enum LoginStyle {
     Prompt,
 }
 
-// TODO(#3): `param_file` over HTTP is ignored (iTop reads a server-side file
-// as request defaults); clients must never send it, so nothing relies on it.
 // TODO(#7): maintenance mode (`.maintenance` file, HTTP 503) is not imitated.
 /// Dispatches a request on its path.
 pub(crate) fn handle(state: &State, request: &Request) -> Response {
+    let mut params = Params::from_request(request);
+    // Every script but export-v2.php reads `param_file` over HTTP too: a
+    // file on this host whose values are request defaults (PROTOCOL.md
+    // §1.4.5). Clients must never send it; the imitation does what iTop
+    // does so that a test can tell.
+    if request.path != "/webservices/export-v2.php"
+        && let Err(message) = params.load_param_files()
+    {
+        let end = if request.path == "/webservices/export.php" {
+            "<br/>"
+        } else {
+            ""
+        };
+        return pages::plain_text(&format!("Error: {message}{end}"));
+    }
     let ctx = Ctx {
         state,
         request,
-        params: Params::from_request(request),
+        params,
         base_url: pages::base_url(request, &state.base_url),
     };
     match request.path.as_str() {
