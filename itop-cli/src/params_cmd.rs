@@ -3,7 +3,7 @@
 
 use itop_core::{
     Service,
-    params::{Params, render_check},
+    params::{Finding, Params, render_check},
 };
 use serde_json::json;
 
@@ -33,7 +33,7 @@ fn service(name: &str) -> Result<Service, BoxError> {
     Ok(service)
 }
 
-pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxError> {
+pub fn run(command: &ParamsCommand, global: &Global) -> Result<Outcome, BoxError> {
     let ParamsCommand::Check {
         files,
         service: name,
@@ -42,6 +42,28 @@ pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxErro
     let params = Params::load(files)?;
     let findings = params.lint(service);
     let changes = findings.iter().filter(|f| f.is_change()).count();
+    let exit = if changes > 0 { EXIT_FINDINGS } else { 0 };
+    // Only the output asked for is built: a file with a million findings
+    // would otherwise hold both in memory.
+    let (human, json) = if global.json {
+        (String::new(), as_json(&params, &findings, changes == 0))
+    } else {
+        let mut human = render_check(&params, &findings);
+        if !human.ends_with('\n') {
+            human.push('\n');
+        }
+        (human, serde_json::Value::Null)
+    };
+    Ok(Outcome {
+        human,
+        json,
+        exit,
+        stderr: Vec::new(),
+    })
+}
+
+/// The `--json` form of the check: values (secrets as `***`), findings.
+fn as_json(params: &Params, findings: &[Finding], ok: bool) -> serde_json::Value {
     let listed: Vec<_> = findings
         .iter()
         .map(|f| {
@@ -58,14 +80,5 @@ pub fn run(command: &ParamsCommand, _global: &Global) -> Result<Outcome, BoxErro
             json!({"key": itop_core::params::shown_key(key), "value": shown})
         })
         .collect();
-    let mut human = render_check(&params, &findings);
-    if !human.ends_with('\n') {
-        human.push('\n');
-    }
-    Ok(Outcome {
-        human,
-        json: json!({"ok": changes == 0, "values": values, "findings": listed}),
-        exit: if changes > 0 { EXIT_FINDINGS } else { 0 },
-        stderr: Vec::new(),
-    })
+    json!({"ok": ok, "values": values, "findings": listed})
 }

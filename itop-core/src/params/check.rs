@@ -35,11 +35,17 @@ pub fn render_check(params: &Params, findings: &[Finding]) -> String {
             (shown.trim_end().to_owned(), origin)
         })
         .collect();
-    let width = lines.iter().map(|(shown, _)| shown.chars().count()).max();
+    // Origins line up, but for values too long to be worth the blanks.
+    let width = lines
+        .iter()
+        .map(|(shown, _)| shown.chars().count())
+        .filter(|&width| width <= ALIGN_UP_TO)
+        .max()
+        .unwrap_or(0);
     for (shown, origin) in &lines {
-        let pad = width.unwrap_or(0) - shown.chars().count();
+        let pad = " ".repeat(width.saturating_sub(shown.chars().count()));
         // Writing to a String cannot fail.
-        let _ = writeln!(out, "{shown}{:pad$}  ({origin})", "");
+        let _ = writeln!(out, "{shown}{pad}  ({origin})");
     }
     if lines.is_empty() {
         out.push_str("(iTop reads no value from these files)\n");
@@ -51,6 +57,9 @@ pub fn render_check(params: &Params, findings: &[Finding]) -> String {
     out.push_str(&summary(findings));
     out
 }
+
+/// The widest `key = value` that the origins are aligned after.
+const ALIGN_UP_TO: usize = 60;
 
 /// `path:line:col`, or `command line` for values set in code.
 fn where_from(origin: &Origin) -> String {

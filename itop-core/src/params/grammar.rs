@@ -15,8 +15,8 @@
 //! pass over the whole text that `Parser::parse` always makes.
 //!
 //! Bench `params` (1 MiB files; `docs/parameters-files.md` has the
-//! numbers): callgrind counts 80 M instructions per parse of the typical
-//! file (37-byte lines), 30 M of the long one (135-byte lines) and 129 M
+//! numbers): callgrind counts 81 M instructions per parse of the typical
+//! file (37-byte lines), 30 M of the long one (135-byte lines) and 130 M
 //! of the quirky one (23-byte lines, every other one with a finding),
 //! against 123 M, 45 M and 216 M before this shaping.
 
@@ -52,7 +52,18 @@ pub(crate) struct Line<'a> {
     pub shape: Shape,
     /// Byte offset (in `text`) of the `#` that starts the comment, if any.
     pub comment: Option<usize>,
+    /// The line fits the key regex, but PHP's regex engine gives up on it
+    /// before finding the match (see [`REGEX_GIVES_UP_AT`]): iTop ignores
+    /// it, and so does `shape`.
+    pub regex_gives_up: bool,
 }
+
+/// With PHP's default `pcre.backtrack_limit` (1,000,000), `preg_match`
+/// fails on a line whose key is its first word cut before the last `=`
+/// when what follows that `=` in the word is this long or longer: the
+/// regex's `\S*` backtracks over it one byte at a time (observed on PHP
+/// 8.2 with PCRE2 10.42 and its JIT). iTop then ignores the line.
+pub(crate) const REGEX_GIVES_UP_AT: usize = 499_998;
 
 /// What iTop does with a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +185,14 @@ impl<'a> Walk<'a> {
         let text = self.text.get(start..end).unwrap_or_default();
         let content = content.start - start..content.end - start;
         let comment = (bytes.get(start + content.end) == Some(&b'#')).then_some(content.end);
+        let mut regex_gives_up = false;
         let shape = match self.key.take() {
+            Some(key) if backtracks_too_far(text, &key, &content) => {
+                regex_gives_up = true;
+                Shape::Ignored {
+                    content: trim_range(text, key.start..content.end),
+                }
+            }
             Some(key) => to_entry(text, key, content),
             None => Shape::Ignored {
                 content: trim_range(text, content),
@@ -186,8 +204,22 @@ impl<'a> Walk<'a> {
             text,
             shape,
             comment,
+            regex_gives_up,
         }
     }
+}
+
+/// True when the key was cut before the last `=` of the first word
+/// (no blank between key and value) and the rest of that word is at
+/// least [`REGEX_GIVES_UP_AT`] bytes long.
+fn backtracks_too_far(text: &str, key: &Range<usize>, value: &Range<usize>) -> bool {
+    let cut = value.start == key.end + 1;
+    let word = text.as_bytes().get(value.clone()).unwrap_or_default();
+    cut && word.len() >= REGEX_GIVES_UP_AT
+        && word
+            .iter()
+            .take(REGEX_GIVES_UP_AT)
+            .all(|&b| !matches!(b, b' ' | b'\t' | b'\x0B' | b'\x0C' | b'\r'))
 }
 
 /// The [`Shape::Entry`] of a line `text` with `key` and the untrimmed

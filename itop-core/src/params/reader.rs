@@ -147,8 +147,9 @@ pub(crate) fn file_findings(path: &Path, source: &Source) -> Vec<Finding> {
             out.push(finding);
         }
         let key_text = line.text.get(key.clone()).unwrap_or_default();
-        if let Some(earlier) = seen.insert(key_text, line.number) {
-            out.push(duplicate(path, &line, key_text, earlier));
+        let first = *seen.entry(key_text).or_insert(line.number);
+        if first != line.number {
+            out.push(duplicate(path, &line, key_text, first));
         }
     }
     out

@@ -135,7 +135,7 @@ fn filter_problem(key: &str, value: &str, chosen: Filter) -> Option<String> {
 }
 
 /// `output` values the import services do not know (checked after the
-/// filters, which report a value they replace).
+/// filters, which report a value they replace): both stop at once.
 fn output_problem(key: &str, value: &str, service: Option<Service>) -> Option<(Severity, String)> {
     let imports = [Service::Import, Service::SynchroImport];
     let reads = service.is_none_or(|s| imports.contains(&s));
@@ -143,10 +143,11 @@ fn output_problem(key: &str, value: &str, service: Option<Service>) -> Option<(S
         return None;
     }
     let message = format!(
-        "`output = {}` is not one of `summary`, `details`, `retcode`",
+        "`output = {}` is not one of `summary`, `details`, `retcode`: iTop answers \
+         `#Unknown output format` and loads nothing",
         escape(value)
     );
-    Some((Severity::Warning, message))
+    Some((Severity::Changed, message))
 }
 
 /// The filter all services reading `key` apply, when they agree.

@@ -49,23 +49,31 @@ impl<'a> LineLint<'a> {
     fn byte_order_mark(&mut self) {
         let text = self.line.text;
         let start = text.len() - text.trim_start_matches(is_trim).len();
-        if self.line.number != 1 || !text[start..].starts_with('\u{feff}') {
+        if !text[start..].starts_with('\u{feff}') {
             return;
         }
+        // Elsewhere than at the start, typically files joined by `cat`.
+        let place = if self.line.number == 1 {
+            "the file starts with"
+        } else {
+            "this line starts with"
+        };
         if let Shape::Entry { key, .. } = &self.line.shape {
             let real = escape(self.slice(key.clone()));
             let meant = real.trim_start_matches("\\u{feff}").to_owned();
             let message = format!(
-                "the file starts with a UTF-8 byte order mark: iTop keeps it in the first \
-                 key, which becomes `{real}`, so `{meant}` is not set; save the file as UTF-8 \
-                 without BOM"
+                "{place} a UTF-8 byte order mark: iTop keeps it in the key, which becomes \
+                 `{}`, so `{}` is not set; save the file as UTF-8 without BOM",
+                shown_key(&real),
+                shown_key(&meant)
             );
             self.push(start, Severity::Changed, message);
         } else {
-            let message = "the file starts with a UTF-8 byte order mark: harmless here, but \
-                           iTop would take it into the key of a first line that defines one; \
-                           save the file as UTF-8 without BOM";
-            self.push(start, Severity::Warning, message.to_owned());
+            let message = format!(
+                "{place} a UTF-8 byte order mark: harmless here, but iTop would take it into \
+                 the key of a line that defines one; save the file as UTF-8 without BOM"
+            );
+            self.push(start, Severity::Warning, message);
         }
     }
 
@@ -209,31 +217,51 @@ impl<'a> LineLint<'a> {
     fn ignored(&mut self, content: Range<usize>) {
         let mut text = self.slice(content.clone());
         let mut start = content.start;
-        if self.line.number == 1 && text.starts_with('\u{feff}') {
+        if text.starts_with('\u{feff}') {
             text = &text['\u{feff}'.len_utf8()..];
             start += '\u{feff}'.len_utf8();
         }
         if text.is_empty() {
             return;
         }
-        if text.contains('=') {
+        if self.line.regex_gives_up {
+            self.regex_gives_up(start, text);
+        } else if text.contains('=') {
             // The regex failed although there is an `=`: a blank precedes it
             // inside what should have been the key.
             let blank = text.find(is_blank).unwrap_or(0);
-            let key = text
-                .split('=')
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches(is_blank);
+            // Only the first word is shown: what follows the blank may
+            // be part of a password.
+            let word = text.get(..blank).unwrap_or_default();
             let message = format!(
-                "line ignored: the key `{}` contains a blank, so iTop reads nothing from \
-                 this line; keys are one word",
-                shown_key(key)
+                "line ignored: a blank follows `{}` before the `=`, so iTop reads nothing \
+                 from this line; keys are one word",
+                shown_key(word)
             );
             self.push(start + blank, Severity::Changed, message);
         } else {
             self.ignored_without_equals(start);
         }
+    }
+
+    /// A line iTop's regex gives up on; `text` starts at byte `start`.
+    fn regex_gives_up(&mut self, start: usize, text: &str) {
+        let name: String = text
+            .split('=')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(40)
+            .collect();
+        let message = format!(
+            "line ignored: `{}=` is followed by {} bytes or more without a blank, and PHP's \
+             regex gives up on such a line (default pcre.backtrack_limit), so iTop reads \
+             nothing from it; write `{} = <value>` with blanks around the first `=`",
+            shown_key(&name),
+            super::grammar::REGEX_GIVES_UP_AT,
+            shown_key(&name)
+        );
+        self.push(start, Severity::Changed, message);
     }
 
     fn ignored_without_equals(&mut self, start: usize) {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
-use super::grammar::scan;
+use super::grammar::{self, scan};
 use super::writer::render;
 use super::*;
 use crate::Service;
@@ -139,7 +139,7 @@ fn lint_points_at_the_offending_character() {
         (1, 1, changed, "the file starts with a U".to_owned()),
         (2, 9, changed, "the key contains `=`: iT".to_owned()),
         (3, 15, changed, "value cut at `#`: iTop d".to_owned()),
-        (4, 6, changed, "line ignored: the key `c".to_owned()),
+        (4, 6, changed, "line ignored: a blank fo".to_owned()),
         (5, 1, changed, "line ignored: there is n".to_owned()),
         (6, 13, warning, "quotes are kept: iTop re".to_owned()),
         (7, 6, changed, "carriage return inside t".to_owned()),
@@ -173,6 +173,93 @@ fn lint_messages_explain_and_hide_secrets() {
         all.iter()
             .all(|line| !line.contains("top") && !line.contains("s3cr"))
     );
+}
+
+/// Cases a tester found: secrets behind misspelled keys or after a blank,
+/// a BOM in the middle of joined files, the first of several
+/// definitions, an `output` that stops the import, a very long value.
+#[test]
+fn lint_hides_misspelled_secrets_and_sees_joined_files() {
+    let text = "auth_user = admin\n\u{feff}auth_pwd = x\nauth_pw = SECRET7\n\
+                auth_passwd = SECRET8\nauth_pwd Xk9=tr4p\nclass=1\nclass=2\nclass=3\n\
+                output = details!\n";
+    let params = parse(text);
+    let findings = params.lint(Some(Service::Import));
+    let report = render_check(&params, &findings);
+    for secret in ["SECRET7", "SECRET8", "Xk9", "tr4p"] {
+        assert!(!report.contains(secret), "{secret} in\n{report}");
+    }
+    let at = |line: usize| {
+        findings
+            .iter()
+            .filter(|f| f.line == line)
+            .map(|f| (f.column, f.severity, f.message.as_str()))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        matches!(at(2).as_slice(), [(1, Severity::Changed, m)]
+            if m.starts_with("this line starts with a UTF-8 byte order mark")),
+        "{:?}",
+        at(2)
+    );
+    assert!(
+        matches!(at(5).as_slice(), [(9, Severity::Changed, m)]
+            if m.starts_with("line ignored: a blank follows `auth_pwd` before the `=`")),
+        "{:?}",
+        at(5)
+    );
+    assert!(
+        at(8)
+            .iter()
+            .any(|(_, _, m)| m.contains("(first at line 6)")),
+        "{:?}",
+        at(8)
+    );
+    assert!(
+        matches!(at(9).as_slice(), [(10, Severity::Changed, m)] if m.contains("#Unknown output format")),
+        "{:?}",
+        at(9)
+    );
+}
+
+#[test]
+fn lines_php_regex_gives_up_on_are_ignored_with_a_finding() {
+    let limit = grammar::REGEX_GIVES_UP_AT;
+    for (text, read) in [
+        (format!("k={}\n", "v".repeat(limit - 1)), true),
+        (format!("k={}\n", "v".repeat(limit)), false),
+        (format!("k=a={} # c\n", "v".repeat(limit)), false),
+        (format!("k = {}\n", "v".repeat(limit * 2)), true),
+        (format!("k={} x\n", "v".repeat(limit - 1)), true),
+    ] {
+        let params = parse(&text);
+        assert_eq!(params.len(), usize::from(read), "{}", &text[..12]);
+        assert_eq!(
+            params.iter().next().map(|(k, _)| k.to_owned()),
+            reference(text.as_bytes()).first().map(|(k, _)| k.clone())
+        );
+        let findings = params.lint(None);
+        let gave_up = findings
+            .iter()
+            .any(|f| f.message.contains("pcre.backtrack_limit"));
+        assert_eq!(gave_up, !read, "{}", &text[..12]);
+        if !read {
+            assert!(findings.iter().all(|f| f.message.len() < 400));
+        }
+    }
+}
+
+#[test]
+fn render_check_survives_a_very_long_value() {
+    let long = "v".repeat(70_000);
+    let params = parse(&format!("a=b\nk={long}\n"));
+    let report = render_check(&params, &params.lint(None));
+    assert!(
+        report.starts_with("a = b  (t.params:1:3)\n"),
+        "{}",
+        &report[..40]
+    );
+    assert!(report.contains(&format!("k = {long}  (t.params:2:3)\n")));
 }
 
 #[test]
@@ -386,7 +473,7 @@ fn quirks_example_shows_every_kind_of_finding() -> Result<(), ParamsError> {
     assert!(report.contains("\\u{feff}auth_user = admin"));
     assert!(!report.contains("s3cr"));
     let lines: Vec<usize> = findings.iter().map(|f| f.line).collect();
-    assert_eq!(lines, vec![1, 6, 8, 8, 10, 12, 14, 16, 18, 20, 23, 25, 25]);
+    assert_eq!(lines, vec![1, 6, 8, 8, 10, 12, 14, 16, 19, 21, 24, 26, 26]);
     Ok(())
 }
 
@@ -412,6 +499,10 @@ fn reference_line(raw: &[u8]) -> Option<(&[u8], &[u8])> {
         Some((&line[..run], php_trim(&line[after + 1..])))
     } else {
         let eq = line[..run].iter().rposition(|&b| b == b'=')?;
+        // PCRE's backtracking over the rest of the word hits PHP's limit.
+        if run - eq > grammar::REGEX_GIVES_UP_AT {
+            return None;
+        }
         Some((&line[..eq], php_trim(&line[eq + 1..])))
     }
 }

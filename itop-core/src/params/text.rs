@@ -25,10 +25,11 @@ pub(crate) fn column(line: &str, offset: usize) -> usize {
 }
 
 /// True for keys whose values must never be shown: `auth_pwd` and any key
-/// containing `pwd`, `password` or `token` (in any case).
+/// containing `pw`, `pass`, `token` or `secret` (in any case), which also
+/// covers misspellings such as `auth_pw` or `auth_passwd`.
 pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    ["pwd", "password", "token"]
+    ["pw", "pass", "token", "secret"]
         .iter()
         .any(|word| lower.contains(word))
 }
