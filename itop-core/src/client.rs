@@ -517,62 +517,85 @@ impl Client {
     ///
     /// As [`Client::export`], and [`Error::Io`] for the file.
     pub fn export_to_path(&self, request: &ExportRequest, path: &Path) -> Result<ExportOutcome> {
-        let existing = match std::fs::metadata(path) {
-            Ok(meta) => Some(meta),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
-            return self.export_to_stream_path(request, path, meta);
-        }
-        // Replace the file a link points to, not the link.
-        let target = match &existing {
-            Some(_) => std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?,
-            None => path.to_owned(),
-        };
-        let dir = match target.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
-        let outcome = {
-            let mut writer = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
-            let outcome = self.export(request, &mut writer)?;
-            writer.flush().map_err(|e| Error::io(path, e))?;
-            outcome
-        };
-        if let Some(meta) = &existing {
-            temp.as_file()
-                .set_permissions(meta.permissions())
-                .map_err(|e| Error::io(path, e))?;
-        }
-        temp.persist(&target)
-            .map_err(|e| Error::io(path, e.error))?;
-        Ok(outcome)
+        write_to_path(path, |out| self.export(request, out))
     }
 
-    /// Streams an export into something that is not a regular file.
-    fn export_to_stream_path(
+    /// Exports with the legacy `export.php` into the file at `path`, as
+    /// [`Client::export_to_path`] does (nothing left behind on failure).
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::export_legacy`], and [`Error::Io`] for the file.
+    pub fn export_legacy_to_path(
         &self,
-        request: &ExportRequest,
+        request: &LegacyExportRequest,
         path: &Path,
-        meta: &std::fs::Metadata,
     ) -> Result<ExportOutcome> {
-        if meta.is_dir() {
-            return Err(Error::io(
-                path,
-                std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"),
-            ));
-        }
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| Error::io(path, e))?;
-        let mut writer = std::io::BufWriter::new(file);
-        let outcome = self.export(request, &mut writer)?;
-        writer.flush().map_err(|e| Error::io(path, e))?;
-        Ok(outcome)
+        write_to_path(path, |out| self.export_legacy(request, out))
     }
+}
+
+/// Runs `export` into the file at `path`: through a temporary file renamed
+/// over a regular file (or a new path) once complete, directly into
+/// anything else (see [`Client::export_to_path`]).
+fn write_to_path(
+    path: &Path,
+    export: impl FnOnce(&mut dyn Write) -> Result<ExportOutcome>,
+) -> Result<ExportOutcome> {
+    let existing = match std::fs::metadata(path) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
+        return write_to_stream_path(path, meta, export);
+    }
+    // Replace the file a link points to, not the link.
+    let target = match &existing {
+        Some(_) => std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?,
+        None => path.to_owned(),
+    };
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    let outcome = {
+        let mut writer = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
+        let outcome = export(&mut writer)?;
+        writer.flush().map_err(|e| Error::io(path, e))?;
+        outcome
+    };
+    if let Some(meta) = &existing {
+        temp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| Error::io(path, e))?;
+    }
+    temp.persist(&target)
+        .map_err(|e| Error::io(path, e.error))?;
+    Ok(outcome)
+}
+
+/// Streams an export into something that is not a regular file.
+fn write_to_stream_path(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    export: impl FnOnce(&mut dyn Write) -> Result<ExportOutcome>,
+) -> Result<ExportOutcome> {
+    if meta.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"),
+        ));
+    }
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    let mut writer = std::io::BufWriter::new(file);
+    let outcome = export(&mut writer)?;
+    writer.flush().map_err(|e| Error::io(path, e))?;
+    Ok(outcome)
 }
 
 #[cfg(test)]

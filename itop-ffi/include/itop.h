@@ -165,7 +165,8 @@ typedef struct itop_cron_result itop_cron_result;
 // Free with `itop_export_request_free`.
 typedef struct itop_export_request itop_export_request;
 
-// What an export wrote. Free with `itop_export_result_free`.
+// What an export (export-v2 or legacy) wrote. Free with
+// `itop_export_result_free`.
 typedef struct itop_export_result itop_export_result;
 
 // The lint findings of a set of parameters. Free with
@@ -177,6 +178,12 @@ typedef struct itop_import_request itop_import_request;
 
 // What an import did. Free with `itop_import_result_free`.
 typedef struct itop_import_result itop_import_result;
+
+// An export through the legacy `export.php` (unmaintained in iTop 3.2:
+// prefer `itop_export_request`). CSV by default, with a UTF-8 header of
+// codes in the data model's order (not the order of `fields`) and `,` as
+// separator. Free with `itop_legacy_export_request_free`.
+typedef struct itop_legacy_export_request itop_legacy_export_request;
 
 // Parameters as iTop reads them: keys, values, and where each value came
 // from. Free with `itop_params_free`.
@@ -258,6 +265,73 @@ typedef struct itop_import_row {
     // The object id (0 for a simulated creation).
     uint64_t object_id;
 } itop_import_row;
+
+// How a chunked upload is cut, and where it starts. A field left at 0
+// keeps its default; pass NULL for all the defaults.
+typedef struct itop_chunk_options {
+    // Most data rows per chunk; 0 for 1 000 (iTop needs tens of KiB of
+    // PHP memory per row).
+    uint64_t rows;
+    // Most bytes per chunk, header included, counted form-encoded as PHP's
+    // `post_max_size` counts them (a `,` weighs 3 bytes); 0 for 4 MiB.
+    // At least 64.
+    uint64_t bytes;
+    // The 1-based line of the file to start from: the `resume_from_line`
+    // of an interrupted upload, or the `next_line` of its last progress
+    // call; 0 for the start. Records before it are read (rows keep their
+    // numbers in the whole file) but not sent.
+    uint64_t resume_from_line;
+} itop_chunk_options;
+
+// A C progress callback, called on the calling thread after each chunk
+// of a chunked upload that iTop reported on: `user` is the caller's
+// pointer, passed back unchanged; `chunks` the chunks done so far (1, 2,
+// ...); `rows` the data rows of those chunks; `bytes_read` the bytes of
+// the input read so far; `next_line` the 1-based line of the file where
+// an upload stopped now would resume (0 when unknown). Saving
+// `next_line` lets a process killed mid-upload start again from there.
+// It must return normally (no `longjmp`, no exception through it).
+typedef void (*itop_progress_callback)(void *user,
+                                       uint64_t chunks,
+                                       uint64_t rows,
+                                       uint64_t bytes_read,
+                                       uint64_t next_line);
+
+// How a chunked upload went. Rows are 0-based data rows of the whole
+// file (the header is not a row); a range `[start, end)` is empty when
+// `start == end`.
+typedef struct itop_chunk_summary {
+    // True when every chunk (and the synchronization, if asked for) went
+    // through; the call then returned `ITOP_STATUS_OK`.
+    bool complete;
+    // The status the call returned: `ITOP_STATUS_OK`, or the failure that
+    // stopped the upload.
+    enum itop_status status;
+    // Chunks iTop reported on.
+    uint64_t chunks;
+    // Data rows of those chunks.
+    uint64_t rows;
+    // The first data row sent (above 0 when resuming).
+    uint64_t first_row;
+    // True when a chunk failed; `failed_chunk` is then its 0-based index.
+    bool has_failed_chunk;
+    // The 0-based chunk that failed (0 when none did).
+    uint64_t failed_chunk;
+    // First data row confirmed written by this call.
+    uint64_t committed_start;
+    // The row after the last one confirmed written.
+    uint64_t committed_end;
+    // First data row that may or may not have been written (the failed
+    // chunk's: iTop has no transaction).
+    uint64_t uncertain_start;
+    // The row after the last uncertain one.
+    uint64_t uncertain_end;
+    // The 1-based line of the file to resume from (put it in
+    // `itop_chunk_options.resume_from_line`, same request and file); 0
+    // when there is nothing to resume: the upload is complete, or only
+    // the synchronization after a complete load failed.
+    uint64_t resume_from_line;
+} itop_chunk_summary;
 
 // Where a finding points, and how serious it is.
 typedef struct itop_finding {
@@ -404,6 +478,22 @@ enum itop_status itop_client_builder_user_agent(struct itop_client_builder *buil
 enum itop_status itop_client_builder_ca_bundle(struct itop_client_builder *builder,
                                                const char *path);
 
+// The proxy of HTTP calls: a URL such as `http://proxy.example:3128`
+// (credentials may be given as `http://user:password@host:port`; checked
+// by `itop_client_build`), or `"none"` for no proxy at all. By default
+// the proxy comes from the environment (`HTTPS_PROXY`, `HTTP_PROXY`,
+// `ALL_PROXY`, `NO_PROXY`) and is never used for a loopback iTop; a proxy
+// set here is used for every iTop, loopback included.
+enum itop_status itop_client_builder_proxy(struct itop_client_builder *builder, const char *proxy);
+
+// DANGEROUS: with `insecure` true, HTTPS certificates and host names are
+// not checked, so anyone on the network path can pose as iTop and read
+// the credentials and the data. For throw-away test instances only;
+// prefer `itop_client_builder_ca_bundle` for a company CA. Off by
+// default; logged as a warning when on.
+enum itop_status itop_client_builder_danger_accept_invalid_certs(struct itop_client_builder *builder,
+                                                                 bool insecure);
+
 // Checks the settings and makes a client in `*client_out`. The builder
 // is left as it was (free it, or build again).
 //
@@ -548,6 +638,53 @@ enum itop_status itop_export_result_content_type(const struct itop_export_result
                                                  size_t len,
                                                  size_t *written);
 
+// Makes a legacy export of the OQL query `oql` in `*request_out`.
+enum itop_status itop_legacy_export_request_new(const char *oql,
+                                                struct itop_legacy_export_request **request_out);
+
+// Makes a legacy export of the query phrasebook entry `query_id` (its
+// field list must not hold `->`: `export.php` refuses it).
+enum itop_status itop_legacy_export_request_new_phrasebook(const char *query_id,
+                                                           struct itop_legacy_export_request **request_out);
+
+// Frees a legacy export request. NULL does nothing.
+void itop_legacy_export_request_free(struct itop_legacy_export_request *request);
+
+// The attribute codes, comma-separated; all by default. No `->`: the
+// call then fails with `ITOP_STATUS_INVALID_REQUEST` (use export-v2).
+enum itop_status itop_legacy_export_request_fields(struct itop_legacy_export_request *request,
+                                                   const char *fields);
+
+// A value for the OQL parameter `:name`.
+enum itop_status itop_legacy_export_request_argument(struct itop_legacy_export_request *request,
+                                                     const char *name,
+                                                     const char *value);
+
+// The format: one of `ITOP_EXPORT_FORMAT_*` but `PDF` (`CSV` by default).
+enum itop_status itop_legacy_export_request_format(struct itop_legacy_export_request *request,
+                                                   uint32_t format);
+
+// Exports with `export.php` into the file at `path`, as
+// `itop_client_export_to_path` does: through a temporary file beside it,
+// renamed once the export is complete, so that on failure `path` is left
+// untouched. The BOM iTop puts before UTF-8 CSV is removed. Fails with
+// `ITOP_STATUS_AUTH`, `BAD_REQUEST` (bad OQL, unknown field),
+// `INVALID_REQUEST` (a `->` field), `IO`, `TRANSPORT`...
+enum itop_status itop_client_export_legacy_to_path(const struct itop_client *client,
+                                                   const struct itop_legacy_export_request *request,
+                                                   const char *path,
+                                                   struct itop_export_result **result_out);
+
+// Exports with `export.php`, calling `callback(userdata, data, len)` for
+// each piece of data, as `itop_client_export_to_callback` does (0 to go
+// on, anything else stops the export, which then fails). On failure, what
+// the callback got is incomplete.
+enum itop_status itop_client_export_legacy_to_callback(const struct itop_client *client,
+                                                       const struct itop_legacy_export_request *request,
+                                                       itop_write_callback callback,
+                                                       void *userdata,
+                                                       struct itop_export_result **result_out);
+
 // Makes an import into `class_name` (e.g. `"Person"`) in `*request_out`,
 // with iTop's codes as headers, `,` as separator, UTF-8, `SUMMARY` output.
 enum itop_status itop_import_request_new(const char *class_name,
@@ -652,6 +789,59 @@ enum itop_status itop_import_result_json(const struct itop_import_result *result
                                          char *buf,
                                          size_t len,
                                          size_t *written);
+
+// Imports the CSV file at `csv_path` in chunks of whole records, one
+// request each (`options`: NULL for 1 000 rows and 4 MiB a chunk), and
+// puts the merged report in `*result_out`: the `itop_import_result_*`
+// functions read it (counters added up, `DETAILS` rows numbered in the
+// whole file) and `itop_import_result_chunks` tells how the upload went.
+//
+// The whole file is checked (UTF-8, unclosed quotes, cell counts) before
+// the first chunk is sent. `progress` (may be NULL) is called on this
+// thread after each chunk with `user`, the chunks and data rows done so
+// far, the input bytes read, and the line to resume from if the upload
+// stopped there (save it to restart after a crash).
+//
+// The upload stops at the first chunk that fails. It then returns that
+// chunk's status (`ITOP_STATUS_SERVER`, `AUTH`, `TRANSPORT`...), with a
+// last error message such as `chunk 3 failed: ...; rows 0-399 written;
+// rows 400-599 may be partly written; resume from line 402`, and
+// **`*result_out` is set anyway**: the report of the chunks that got
+// through, and in `itop_import_result_chunks` the rows written and
+// `resume_from_line`. So set `*result_out` to NULL before the call and
+// free it whatever the status. Failures before anything is sent
+// (`NULL_ARGUMENT`, `INVALID_REQUEST` for bad options, a resume line
+// inside a record or a record bigger than a chunk, `IO`, `CSV`) leave
+// `*result_out` untouched.
+//
+// Resuming from that line with the same request (use reconciliation
+// keys) sends the uncertain rows again: those already written come back
+// unchanged.
+enum itop_status itop_client_import_chunked_file(const struct itop_client *client,
+                                                 const struct itop_import_request *request,
+                                                 const char *csv_path,
+                                                 const struct itop_chunk_options *options,
+                                                 itop_progress_callback progress,
+                                                 void *user,
+                                                 struct itop_import_result **result_out);
+
+// As `itop_client_import_chunked_file`, with the CSV as `len` bytes at
+// `data` (NULL is allowed when `len` is 0).
+enum itop_status itop_client_import_chunked_bytes(const struct itop_client *client,
+                                                  const struct itop_import_request *request,
+                                                  const uint8_t *data,
+                                                  size_t len,
+                                                  const struct itop_chunk_options *options,
+                                                  itop_progress_callback progress,
+                                                  void *user,
+                                                  struct itop_import_result **result_out);
+
+// Fills `*summary_out` with how the chunked import behind `result` went:
+// chunks and rows sent, the rows written and uncertain, and the line to
+// resume from. `ITOP_STATUS_NOT_FOUND` for the result of a single upload
+// (`itop_client_import_file`, `_bytes`).
+enum itop_status itop_import_result_chunks(const struct itop_import_result *result,
+                                           struct itop_chunk_summary *summary_out);
 
 // Copies the message of the last failed call on this thread (the error
 // and all its causes, e.g. `import: authentication failed: Invalid
@@ -921,6 +1111,47 @@ enum itop_status itop_synchro_import_result_json(const struct itop_synchro_impor
                                                  char *buf,
                                                  size_t len,
                                                  size_t *written);
+
+// Loads the CSV file at `csv_path` into the data source in chunks
+// (`options`: NULL for 1 000 rows and 4 MiB a chunk), each with
+// `synchronize=0`, then — when the request synchronizes, the default —
+// runs `synchro_exec.php` once for the source (synchronizing after each
+// chunk could obsolete or delete the replicas of the chunks not loaded
+// yet). The merged report goes to `*result_out`: the load counters added
+// up, and the synchronization counters in
+// `itop_synchro_import_result_synchro_counters`.
+//
+// `progress` and the failures are as for `itop_client_import_chunked_file`:
+// a chunk that fails stops the load, its status is returned, and
+// `*result_out` is set anyway with what was loaded and the line to resume
+// from (`itop_synchro_import_result_chunks`). The synchronization is
+// then not run. When only the synchronization fails, its status is
+// returned, `*result_out` is set, and `resume_from_line` is 0: the load is
+// complete, run `itop_client_synchro_exec` again.
+enum itop_status itop_client_synchro_import_chunked_file(const struct itop_client *client,
+                                                         const struct itop_synchro_import_request *request,
+                                                         const char *csv_path,
+                                                         const struct itop_chunk_options *options,
+                                                         itop_progress_callback progress,
+                                                         void *user,
+                                                         struct itop_synchro_import_result **result_out);
+
+// As `itop_client_synchro_import_chunked_file`, with the CSV as `len`
+// bytes at `data` (NULL is allowed when `len` is 0).
+enum itop_status itop_client_synchro_import_chunked_bytes(const struct itop_client *client,
+                                                          const struct itop_synchro_import_request *request,
+                                                          const uint8_t *data,
+                                                          size_t len,
+                                                          const struct itop_chunk_options *options,
+                                                          itop_progress_callback progress,
+                                                          void *user,
+                                                          struct itop_synchro_import_result **result_out);
+
+// Fills `*summary_out` with how the chunked load behind `result` went
+// (see `itop_chunk_summary`). `ITOP_STATUS_NOT_FOUND` for the result of a
+// single upload.
+enum itop_status itop_synchro_import_result_chunks(const struct itop_synchro_import_result *result,
+                                                   struct itop_chunk_summary *summary_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -14,10 +14,15 @@ declare(strict_types=1);
 
 namespace Itop;
 
-/** Any failure of the library; getCode() is the C status number. */
+/**
+ * Any failure of the library; getCode() is the C status number. A chunked
+ * upload that stopped also carries what it did: getReport() and
+ * getResumeLine().
+ */
 class ItopException extends \RuntimeException
 {
     private string $raw;
+    private ?array $report = null;
 
     public function __construct(string $message, int $status, string $raw = '')
     {
@@ -29,6 +34,34 @@ class ItopException extends \RuntimeException
     public function getRaw(): string
     {
         return $this->raw;
+    }
+
+    /**
+     * For a chunked upload that stopped: the merged report of the chunks
+     * that got through, with its 'chunks' summary (rows written, rows
+     * uncertain, resume line). null for other failures.
+     */
+    public function getReport(): ?array
+    {
+        return $this->report;
+    }
+
+    /**
+     * For a chunked upload that stopped: the 1-based line of the file to
+     * start again from (pass it as the 'resume_from_line' option, same
+     * request and file); null when there is nothing to resume (another
+     * failure, or a complete load whose synchronization failed).
+     */
+    public function getResumeLine(): ?int
+    {
+        return $this->report['chunks']['resume_from_line'] ?? null;
+    }
+
+    /** Attaches the report of a stopped chunked upload (used by Client). */
+    public function withReport(array $report): static
+    {
+        $this->report = $report;
+        return $this;
     }
 }
 
@@ -87,14 +120,19 @@ final class Library
     /** Throws the exception of `$status` unless it is 0 (OK). */
     public static function check(int $status): void
     {
-        if ($status === 0) {
-            return;
+        if ($status !== 0) {
+            throw self::exception($status);
         }
+    }
+
+    /** The exception of the failed `$status`, from this thread's last error: read it first. */
+    public static function exception(int $status): ItopException
+    {
         $ffi = self::load();
         $message = self::text(fn ($buf, $len, $written) => $ffi->itop_last_error_message($buf, $len, $written));
         $raw = self::text(fn ($buf, $len, $written) => $ffi->itop_last_error_raw($buf, $len, $written));
         $class = self::EXCEPTIONS[$status] ?? ItopException::class;
-        throw new $class($message, $status, $raw);
+        return new $class($message, $status, $raw);
     }
 
     /** Reads a text out of `$call($buf, $len, $written)`: its length first, then the text. */
@@ -188,7 +226,9 @@ final class Client
      * Settings: `url` or `itop_root` (command-line mode, with `php` and
      * `param_files`), `login` and `password` or `token`, and optionally
      * `auth_channel` ('form' or 'basic'), `timeout_ms`, `connect_timeout_ms`,
-     * `user_agent`, `ca_bundle`, `allow_secrets_on_argv`.
+     * `user_agent`, `ca_bundle`, `allow_secrets_on_argv`, `proxy` (a URL, or
+     * 'none'; from the environment by default), `danger_accept_invalid_certs`
+     * (true turns off HTTPS certificate checks: test instances only).
      */
     public function __construct(array $settings)
     {
@@ -216,7 +256,8 @@ final class Client
             Library::check($ffi->itop_client_builder_auth_channel($builder, $channel));
         }
         unset($settings['login'], $settings['password'], $settings['param_files'], $settings['auth_channel']);
-        $allowed = ['url', 'itop_root', 'php', 'token', 'timeout_ms', 'connect_timeout_ms', 'user_agent', 'ca_bundle', 'allow_secrets_on_argv'];
+        $allowed = ['url', 'itop_root', 'php', 'token', 'timeout_ms', 'connect_timeout_ms', 'user_agent', 'ca_bundle',
+            'allow_secrets_on_argv', 'proxy', 'danger_accept_invalid_certs'];
         Library::configure('itop_client_builder_', $builder, $settings, $allowed);
     }
 
@@ -240,10 +281,8 @@ final class Client
     private function runImport(string $class, array $options, callable $call): array
     {
         $ffi = $this->ffi;
-        $request = Library::make('itop_import_request', fn ($out) => $ffi->itop_import_request_new($class, $out));
+        $request = $this->importRequest($class, $options);
         try {
-            $allowed = ['reconciliation_keys', 'output', 'separator', 'qualifier', 'charset', 'date_format', 'simulate', 'localize', 'comment'];
-            Library::configure('itop_import_request_', $request, $options, $allowed);
             $result = Library::make('itop_import_result', fn ($out) => $call($request, $out));
             $json = Library::checkedText(fn ($b, $l, $w) => $ffi->itop_import_result_json($result, $b, $l, $w));
             $ffi->itop_import_result_free($result);
@@ -251,6 +290,130 @@ final class Client
         } finally {
             $ffi->itop_import_request_free($request);
         }
+    }
+
+    private function importRequest(string $class, array $options): \FFI\CData
+    {
+        $ffi = $this->ffi;
+        $request = Library::make('itop_import_request', fn ($out) => $ffi->itop_import_request_new($class, $out));
+        try {
+            $allowed = ['reconciliation_keys', 'output', 'separator', 'qualifier', 'charset', 'date_format', 'simulate', 'localize', 'comment'];
+            Library::configure('itop_import_request_', $request, $options, $allowed);
+        } catch (\Throwable $e) {
+            $ffi->itop_import_request_free($request);
+            throw $e;
+        }
+        return $request;
+    }
+
+    /**
+     * Imports the CSV file at `$csvPath` into `$class` in chunks of whole
+     * records, one request each, and returns the merged report with a
+     * 'chunks' entry: complete, status, chunks, rows, first_row, committed
+     * and uncertain ([start, end) data rows), failed_chunk and
+     * resume_from_line (null when none). Options: the import options, plus
+     * `chunk_rows` (1000 by default), `chunk_bytes` (4 MiB by default) and
+     * `resume_from_line`. `$progress(int $chunks, int $rows, int $bytesRead,
+     * int $nextLine)` is called after each chunk: save `$nextLine` to
+     * restart after a crash. An exception it throws does not stop the
+     * upload; it is rethrown once the upload ends.
+     *
+     * A chunk that fails stops the upload and throws the exception of its
+     * status; its getResumeLine() is the line to start again from and
+     * getReport() what got through. Use reconciliation keys: rows sent
+     * twice then come back unchanged.
+     */
+    public function importChunked(string $class, string $csvPath, array $options = [], ?callable $progress = null): array
+    {
+        [$chunk, $options] = self::chunkOptions($options);
+        $call = fn ($request, $opts, $callback, $out) => $this->ffi->itop_client_import_chunked_file(
+            $this->client, $request, $csvPath, $opts, $callback, null, $out);
+        return $this->runImportChunked($class, $options, $chunk, $progress, $call);
+    }
+
+    /** As importChunked(), with CSV text. */
+    public function importStringChunked(string $class, string $csv, array $options = [], ?callable $progress = null): array
+    {
+        [$chunk, $options] = self::chunkOptions($options);
+        $call = fn ($request, $opts, $callback, $out) => $this->ffi->itop_client_import_chunked_bytes(
+            $this->client, $request, Library::bytes($csv), strlen($csv), $opts, $callback, null, $out);
+        return $this->runImportChunked($class, $options, $chunk, $progress, $call);
+    }
+
+    private function runImportChunked(string $class, array $options, array $chunk, ?callable $progress, callable $call): array
+    {
+        $request = $this->importRequest($class, $options);
+        try {
+            return $this->runChunked('import', $chunk, $progress, fn (...$args) => $call($request, ...$args));
+        } finally {
+            $this->ffi->itop_import_request_free($request);
+        }
+    }
+
+    /** Splits the chunk options off the request options. */
+    private static function chunkOptions(array $options): array
+    {
+        $keys = ['chunk_rows' => 0, 'chunk_bytes' => 0, 'resume_from_line' => 0];
+        $chunk = array_intersect_key($options, $keys) + $keys;
+        return [$chunk, array_diff_key($options, $keys)];
+    }
+
+    /**
+     * Runs a chunked upload `$call($options, $callback, $resultOut)` whose
+     * result is an `itop_{$kind}_result`, returns its report with 'chunks',
+     * or throws with the report attached when the upload stopped.
+     */
+    private function runChunked(string $kind, array $chunk, ?callable $progress, callable $call): array
+    {
+        $ffi = $this->ffi;
+        $options = $ffi->new('itop_chunk_options');
+        [$options->rows, $options->bytes, $options->resume_from_line] =
+            [(int) $chunk['chunk_rows'], (int) $chunk['chunk_bytes'], (int) $chunk['resume_from_line']];
+        $thrown = null;
+        $callback = $progress === null ? null : function ($user, $chunks, $rows, $bytes, $line) use ($progress, &$thrown): void {
+            try {
+                $progress($chunks, $rows, $bytes, $line);
+            } catch (\Throwable $e) {
+                $thrown ??= $e;
+            }
+        };
+        $result = $ffi->new("itop_{$kind}_result*");
+        $status = $call(\FFI::addr($options), $callback, \FFI::addr($result));
+        // The last error first: the calls below reset it.
+        $error = $status === 0 ? null : Library::exception($status);
+        if (\FFI::isNull($result)) {
+            throw $error ?? new ItopException('no result', 8);
+        }
+        try {
+            $report = Library::json(Library::checkedText(fn ($b, $l, $w) => $ffi->{"itop_{$kind}_result_json"}($result, $b, $l, $w)));
+            $report['chunks'] = self::chunkSummary($ffi, $kind, $result);
+        } finally {
+            $ffi->{"itop_{$kind}_result_free"}($result);
+        }
+        if ($error !== null) {
+            throw $error->withReport($report);
+        }
+        if ($thrown !== null) {
+            throw $thrown;
+        }
+        return $report;
+    }
+
+    private static function chunkSummary(\FFI $ffi, string $kind, \FFI\CData $result): array
+    {
+        $s = $ffi->new('itop_chunk_summary');
+        Library::check($ffi->{"itop_{$kind}_result_chunks"}($result, \FFI::addr($s)));
+        return [
+            'complete' => (bool) $s->complete,
+            'status' => (int) $s->status,
+            'chunks' => $s->chunks,
+            'rows' => $s->rows,
+            'first_row' => $s->first_row,
+            'committed' => [$s->committed_start, $s->committed_end],
+            'uncertain' => [$s->uncertain_start, $s->uncertain_end],
+            'failed_chunk' => $s->has_failed_chunk ? $s->failed_chunk : null,
+            'resume_from_line' => $s->resume_from_line === 0 ? null : $s->resume_from_line,
+        ];
     }
 
     /** Exports the result of `$oql` into the file at `$path`; returns the byte count. */
@@ -271,6 +434,59 @@ final class Client
         return implode('', $chunks);
     }
 
+    /**
+     * Exports the result of `$oql` with the legacy export.php into the file
+     * at `$path` (replaced only once complete); returns the byte count.
+     * Options: `fields` (codes, no `->`), `format` (csv, xml, html,
+     * spreadsheet, xlsx), `arguments`.
+     */
+    public function exportLegacyToFile(string $oql, string $path, array $options = []): int
+    {
+        return $this->runLegacyExport($oql, $options, fn ($r, $out) => $this->ffi->itop_client_export_legacy_to_path($this->client, $r, $path, $out));
+    }
+
+    /** Exports the result of `$oql` with the legacy export.php and returns the data. */
+    public function exportLegacyToString(string $oql, array $options = []): string
+    {
+        $chunks = [];
+        $collect = function ($userdata, $data, $len) use (&$chunks): int {
+            $chunks[] = \FFI::string($data, $len);
+            return 0;
+        };
+        $this->runLegacyExport($oql, $options, fn ($r, $out) => $this->ffi->itop_client_export_legacy_to_callback($this->client, $r, $collect, null, $out));
+        return implode('', $chunks);
+    }
+
+    private function runLegacyExport(string $oql, array $options, callable $call): int
+    {
+        $ffi = $this->ffi;
+        $request = Library::make('itop_legacy_export_request', fn ($out) => $ffi->itop_legacy_export_request_new($oql, $out));
+        try {
+            foreach ($options['arguments'] ?? [] as $name => $value) {
+                Library::check($ffi->itop_legacy_export_request_argument($request, (string) $name, (string) $value));
+            }
+            unset($options['arguments']);
+            Library::configure('itop_legacy_export_request_', $request, $options, ['fields', 'format']);
+            return $this->exportBytes(fn ($out) => $call($request, $out));
+        } finally {
+            $ffi->itop_legacy_export_request_free($request);
+        }
+    }
+
+    /** Runs an export `$call($out)` and returns the bytes its result counts. */
+    private function exportBytes(callable $call): int
+    {
+        $ffi = $this->ffi;
+        $result = Library::make('itop_export_result', $call);
+        $bytes = $ffi->new('uint64_t');
+        try {
+            Library::check($ffi->itop_export_result_bytes($result, \FFI::addr($bytes)));
+        } finally {
+            $ffi->itop_export_result_free($result);
+        }
+        return $bytes->cdata;
+    }
+
     private function runExport(string $oql, array $options, callable $call): int
     {
         $ffi = $this->ffi;
@@ -282,11 +498,7 @@ final class Client
             unset($options['arguments']);
             $allowed = ['fields', 'format', 'localize', 'with_archive', 'separator', 'text_qualifier', 'charset', 'formatted_text', 'date_format'];
             Library::configure('itop_export_request_', $request, $options, $allowed);
-            $result = Library::make('itop_export_result', fn ($out) => $call($request, $out));
-            $bytes = $ffi->new('uint64_t');
-            Library::check($ffi->itop_export_result_bytes($result, \FFI::addr($bytes)));
-            $ffi->itop_export_result_free($result);
-            return $bytes->cdata;
+            return $this->exportBytes(fn ($out) => $call($request, $out));
         } finally {
             $ffi->itop_export_request_free($request);
         }
@@ -296,10 +508,8 @@ final class Client
     public function synchroImport(int $source, string $csvPath, array $options = []): array
     {
         $ffi = $this->ffi;
-        $request = Library::make('itop_synchro_import_request', fn ($out) => $ffi->itop_synchro_import_request_new($source, $out));
+        $request = $this->synchroImportRequest($source, $options);
         try {
-            $allowed = ['synchronize', 'output', 'separator', 'charset', 'simulate', 'no_stop_on_import_error', 'comment'];
-            Library::configure('itop_synchro_import_request_', $request, $options, $allowed);
             $result = Library::make('itop_synchro_import_result', fn ($out) => $ffi->itop_client_synchro_import_file($this->client, $request, $csvPath, $out));
             $json = Library::checkedText(fn ($b, $l, $w) => $ffi->itop_synchro_import_result_json($result, $b, $l, $w));
             $ffi->itop_synchro_import_result_free($result);
@@ -307,6 +517,40 @@ final class Client
         } finally {
             $ffi->itop_synchro_import_request_free($request);
         }
+    }
+
+    /**
+     * Loads the CSV file at `$csvPath` into data source `$source` in chunks,
+     * each without synchronization, then synchronizes the source once (when
+     * `synchronize` is on, the default). Options, progress, result and
+     * exceptions as importChunked(); when only the synchronization fails,
+     * getResumeLine() is null: the load is complete.
+     */
+    public function synchroImportChunked(int $source, string $csvPath, array $options = [], ?callable $progress = null): array
+    {
+        [$chunk, $options] = self::chunkOptions($options);
+        $request = $this->synchroImportRequest($source, $options);
+        try {
+            $call = fn ($opts, $callback, $out) => $this->ffi->itop_client_synchro_import_chunked_file(
+                $this->client, $request, $csvPath, $opts, $callback, null, $out);
+            return $this->runChunked('synchro_import', $chunk, $progress, $call);
+        } finally {
+            $this->ffi->itop_synchro_import_request_free($request);
+        }
+    }
+
+    private function synchroImportRequest(int $source, array $options): \FFI\CData
+    {
+        $ffi = $this->ffi;
+        $request = Library::make('itop_synchro_import_request', fn ($out) => $ffi->itop_synchro_import_request_new($source, $out));
+        try {
+            $allowed = ['synchronize', 'output', 'separator', 'charset', 'simulate', 'no_stop_on_import_error', 'comment'];
+            Library::configure('itop_synchro_import_request_', $request, $options, $allowed);
+        } catch (\Throwable $e) {
+            $ffi->itop_synchro_import_request_free($request);
+            throw $e;
+        }
+        return $request;
     }
 
     /** Synchronizes the data sources `$ids`, in order; returns the report. */

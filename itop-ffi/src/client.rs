@@ -4,7 +4,7 @@ use std::ffi::c_char;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use itop_core::{Client, ClientBuilder, Credentials};
+use itop_core::{Client, ClientBuilder, Credentials, ProxySetting};
 
 use crate::enums;
 use crate::guard::{Failure, guard, guard_free};
@@ -228,8 +228,42 @@ pub extern "C" fn itop_client_builder_ca_bundle(
     })
 }
 
-// TODO(#6): proxies and `danger_accept_invalid_certs` have no C setter
-// yet: nobody asked, and the insecure one deserves its own review.
+/// The proxy of HTTP calls: a URL such as `http://proxy.example:3128`
+/// (credentials may be given as `http://user:password@host:port`; checked
+/// by `itop_client_build`), or `"none"` for no proxy at all. By default
+/// the proxy comes from the environment (`HTTPS_PROXY`, `HTTP_PROXY`,
+/// `ALL_PROXY`, `NO_PROXY`) and is never used for a loopback iTop; a proxy
+/// set here is used for every iTop, loopback included.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_client_builder_proxy(
+    builder: *mut itop_client_builder,
+    proxy: *const c_char,
+) -> itop_status {
+    update(builder, |b| {
+        let setting = match ptr::as_str(proxy, "proxy")? {
+            "none" => ProxySetting::Direct,
+            url => ProxySetting::Url(url.to_owned()),
+        };
+        step(b, |core| core.proxy(setting));
+        Ok(())
+    })
+}
+
+/// DANGEROUS: with `insecure` true, HTTPS certificates and host names are
+/// not checked, so anyone on the network path can pose as iTop and read
+/// the credentials and the data. For throw-away test instances only;
+/// prefer `itop_client_builder_ca_bundle` for a company CA. Off by
+/// default; logged as a warning when on.
+#[unsafe(no_mangle)]
+pub extern "C" fn itop_client_builder_danger_accept_invalid_certs(
+    builder: *mut itop_client_builder,
+    insecure: bool,
+) -> itop_status {
+    update(builder, |b| {
+        step(b, |core| core.danger_accept_invalid_certs(insecure));
+        Ok(())
+    })
+}
 
 /// Checks the settings and makes a client in `*client_out`. The builder
 /// is left as it was (free it, or build again).
@@ -323,6 +357,37 @@ mod tests {
         assert_eq!(itop_client_build(&builder, &mut client), itop_status::Ok);
         assert!(!client.is_null());
         itop_client_free(client);
+    }
+
+    #[test]
+    fn a_bad_proxy_url_is_refused_at_build() {
+        let mut builder = itop_client_builder::default();
+        let url = c"http://127.0.0.1:1".as_ptr();
+        assert_eq!(itop_client_builder_url(&mut builder, url), itop_status::Ok);
+        let proxy = c"not a proxy".as_ptr();
+        assert_eq!(
+            itop_client_builder_proxy(&mut builder, proxy),
+            itop_status::Ok
+        );
+        let mut client: *mut itop_client = null_mut();
+        let status = itop_client_build(&builder, &mut client);
+        assert_eq!(status, itop_status::InvalidRequest);
+        assert!(
+            last_error::message().contains("proxy"),
+            "{}",
+            last_error::message()
+        );
+        let none = c"none".as_ptr();
+        assert_eq!(
+            itop_client_builder_proxy(&mut builder, none),
+            itop_status::Ok
+        );
+        let insecure = itop_client_builder_danger_accept_invalid_certs(&mut builder, true);
+        assert_eq!(insecure, itop_status::Ok);
+        assert_eq!(itop_client_build(&builder, &mut client), itop_status::Ok);
+        itop_client_free(client);
+        let null = itop_client_builder_proxy(&mut builder, null());
+        assert_eq!(null, itop_status::NullArgument);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! and refuse numbers outside the set with `ITOP_STATUS_INVALID_REQUEST`.
 
 use itop_core::report::{OutputMode, RowStatus, SynchroRowKind};
-use itop_core::{AuthChannel, ExportFormat, Service};
+use itop_core::{AuthChannel, ExportFormat, LegacyExportFormat, Service};
 
 use crate::guard::Failure;
 
@@ -170,6 +170,28 @@ pub(crate) fn export_format(number: u32) -> Result<ExportFormat, Failure> {
         .ok_or_else(|| unknown("export format", number))
 }
 
+/// The legacy export format numbered `number`: the numbers of
+/// `itop_export_format`, PDF excepted (`export.php` has none).
+pub(crate) fn legacy_export_format(number: u32) -> Result<LegacyExportFormat, Failure> {
+    let formats = [
+        LegacyExportFormat::Csv,
+        LegacyExportFormat::Xml,
+        LegacyExportFormat::Html,
+        LegacyExportFormat::Spreadsheet,
+        LegacyExportFormat::Xlsx,
+    ];
+    if number == itop_export_format::Pdf as u32 {
+        return Err(Failure::invalid(
+            "legacy export format",
+            "export.php has no PDF output; use export-v2",
+        ));
+    }
+    formats
+        .get(number as usize)
+        .copied()
+        .ok_or_else(|| unknown("export format", number))
+}
+
 /// The auth channel numbered `number`.
 pub(crate) fn auth_channel(number: u32) -> Result<AuthChannel, Failure> {
     let channels = [AuthChannel::Form, AuthChannel::Basic];
@@ -241,6 +263,14 @@ mod tests {
         assert!(export_format(u32::MAX).is_err());
         assert_eq!(auth_channel(1).ok(), Some(AuthChannel::Basic));
         assert!(auth_channel(2).is_err());
+        let xlsx = itop_export_format::Xlsx as u32;
+        assert_eq!(
+            legacy_export_format(xlsx).ok(),
+            Some(LegacyExportFormat::Xlsx)
+        );
+        let pdf = legacy_export_format(itop_export_format::Pdf as u32).err();
+        assert!(pdf.is_some_and(|f| f.message.contains("no PDF")));
+        assert!(legacy_export_format(6).is_err());
     }
 
     #[test]

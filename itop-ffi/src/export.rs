@@ -21,11 +21,12 @@ pub struct itop_export_request {
     request: ExportRequest,
 }
 
-/// What an export wrote. Free with `itop_export_result_free`.
+/// What an export (export-v2 or legacy) wrote. Free with
+/// `itop_export_result_free`.
 #[allow(non_camel_case_types, reason = "C type name")]
 #[derive(Debug)]
 pub struct itop_export_result {
-    outcome: ExportOutcome,
+    pub(crate) outcome: ExportOutcome,
 }
 
 handles::impl_request!(itop_export_request, ExportRequest);

@@ -96,6 +96,26 @@ pub(crate) fn call<Q, R>(
     })
 }
 
+/// As [`call`], for a call that can fail after doing part of its work:
+/// `call` returns the result and, when it stopped early, the failure. The
+/// result is stored in `*result_out` in both cases, and the failure is
+/// returned; a failure of `call` itself leaves `*result_out` alone.
+pub(crate) fn call_partial<Q, R>(
+    client: *const itop_client,
+    request: *const Q,
+    result_out: *mut *mut R,
+    call: impl FnOnce(&itop_core::Client, &Q) -> Result<(R, Option<Failure>), Failure>,
+) -> itop_status {
+    guard(|| {
+        let client = ptr::as_ref(client, "client")?;
+        let request = ptr::as_ref(request, "request")?;
+        let out = Out::new(result_out, "result_out")?;
+        let (result, stopped) = call(&client.client, request)?;
+        ptr::write_box(out, result);
+        stopped.map_or(Ok(()), Err)
+    })
+}
+
 /// Applies `change` to the handle at `handle` (named `what` in errors).
 pub(crate) fn change<T>(
     handle: *mut T,
@@ -232,6 +252,34 @@ mod tests {
         assert_eq!(status, itop_status::NullArgument);
         assert!(out.is_null());
         assert_eq!(crate::last_error::message(), "client is NULL");
+    }
+
+    #[test]
+    fn call_partial_stores_the_result_and_returns_the_failure() {
+        let client = itop_core::Client::builder()
+            .url("http://127.0.0.1:1")
+            .build();
+        let client = client.map(|client| itop_client { client }).ok();
+        let client = client.as_ref().map_or(std::ptr::null(), |c| c as *const _);
+        let handle = Handle { request: vec![] };
+        let mut out: *mut u8 = std::ptr::null_mut();
+        let stopped = |_: &itop_core::Client, _: &Handle| Ok((9, Some(Failure::not_found("stop"))));
+        let status = call_partial(client, &handle, &mut out, stopped);
+        assert_eq!(status, itop_status::NotFound);
+        assert!(!out.is_null(), "the result is written with the failure");
+        // SAFETY: written by `call_partial`.
+        assert_eq!(unsafe { *out }, 9);
+        ptr::free_box(out);
+        let mut out: *mut u8 = std::ptr::null_mut();
+        let failed =
+            |_: &itop_core::Client, _: &Handle| -> Result<(u8, Option<Failure>), Failure> {
+                Err(Failure::not_found("before"))
+            };
+        assert_eq!(
+            call_partial(client, &handle, &mut out, failed),
+            itop_status::NotFound
+        );
+        assert!(out.is_null());
     }
 
     #[test]

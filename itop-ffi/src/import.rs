@@ -5,6 +5,7 @@ use std::ffi::c_char;
 
 use itop_core::{CsvData, ImportReport, ImportRequest};
 
+use crate::chunked::itop_chunk_summary;
 use crate::client::itop_client;
 use crate::csv_input;
 use crate::enums::{self, itop_row_status};
@@ -17,14 +18,16 @@ use crate::status::itop_status;
 #[allow(non_camel_case_types, reason = "C type name")]
 #[derive(Debug)]
 pub struct itop_import_request {
-    request: ImportRequest,
+    pub(crate) request: ImportRequest,
 }
 
 /// What an import did. Free with `itop_import_result_free`.
 #[allow(non_camel_case_types, reason = "C type name")]
 #[derive(Debug)]
 pub struct itop_import_result {
-    report: ImportReport,
+    pub(crate) report: ImportReport,
+    /// How the upload went, for a chunked one.
+    pub(crate) chunks: Option<itop_chunk_summary>,
 }
 
 /// The counters of an import report.
@@ -188,7 +191,10 @@ fn run(
 ) -> itop_status {
     handles::call(client, request, result_out, |client, request| {
         let report = client.import(&request.request, csv()?)?;
-        Ok(itop_import_result { report })
+        Ok(itop_import_result {
+            report,
+            chunks: None,
+        })
     })
 }
 

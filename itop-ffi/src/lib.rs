@@ -17,7 +17,9 @@
 //!   `written` receives its full length.
 //! * A NULL pointer where a value is required gives
 //!   `ITOP_STATUS_NULL_ARGUMENT`, never a crash; out-parameters are written
-//!   only on success.
+//!   only on success, with one exception: a chunked upload that stopped
+//!   after it began also stores its result (what got through, and the line
+//!   to resume from) beside the failure status.
 //! * Every function runs behind a panic guard: a bug in this library gives
 //!   `ITOP_STATUS_PANIC`, not an abort.
 //!
@@ -25,22 +27,27 @@
 
 #![deny(missing_docs)]
 
+mod chunked;
 mod client;
 mod counters;
 mod cron;
 mod csv_input;
 mod enums;
 mod export;
+mod export_legacy;
 mod guard;
 mod handles;
 mod import;
+mod import_chunked;
 mod last_error;
 mod params;
 mod ptr;
 mod status;
 mod synchro_exec;
 mod synchro_import;
+mod synchro_import_chunked;
 
+pub use chunked::{itop_chunk_options, itop_chunk_summary};
 pub use client::*;
 pub use counters::*;
 pub use cron::*;
@@ -49,10 +56,13 @@ pub use enums::{
     itop_severity, itop_synchro_row_kind,
 };
 pub use export::*;
+pub use export_legacy::*;
 pub use import::*;
+pub use import_chunked::*;
 pub use last_error::{itop_last_error_message, itop_last_error_raw};
 pub use params::*;
-pub use ptr::itop_write_callback;
+pub use ptr::{itop_progress_callback, itop_write_callback};
 pub use status::{itop_status, itop_status_name};
 pub use synchro_exec::*;
 pub use synchro_import::*;
+pub use synchro_import_chunked::*;

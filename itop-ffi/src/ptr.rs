@@ -170,6 +170,49 @@ impl CallbackWriter {
     }
 }
 
+/// A C progress callback, called on the calling thread after each chunk
+/// of a chunked upload that iTop reported on: `user` is the caller's
+/// pointer, passed back unchanged; `chunks` the chunks done so far (1, 2,
+/// ...); `rows` the data rows of those chunks; `bytes_read` the bytes of
+/// the input read so far; `next_line` the 1-based line of the file where
+/// an upload stopped now would resume (0 when unknown). Saving
+/// `next_line` lets a process killed mid-upload start again from there.
+/// It must return normally (no `longjmp`, no exception through it).
+#[allow(non_camel_case_types, reason = "C type name")]
+pub type itop_progress_callback = Option<
+    unsafe extern "C" fn(
+        user: *mut c_void,
+        chunks: u64,
+        rows: u64,
+        bytes_read: u64,
+        next_line: u64,
+    ),
+>;
+
+/// A progress callback and its `user` pointer; NULL means no callback.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProgressCallback {
+    callback: itop_progress_callback,
+    user: *mut c_void,
+}
+
+impl ProgressCallback {
+    /// Wraps `callback` (may be NULL) and `user` (passed back unchanged).
+    pub(crate) fn new(callback: itop_progress_callback, user: *mut c_void) -> ProgressCallback {
+        ProgressCallback { callback, user }
+    }
+
+    /// Calls the callback, if any, with the four numbers.
+    pub(crate) fn call(&self, chunks: u64, rows: u64, bytes_read: u64, next_line: u64) {
+        if let Some(callback) = self.callback {
+            // SAFETY: C gave a function of this signature, and `user` is
+            // its own pointer, passed back unchanged; the call is made on
+            // the calling thread during the upload, as documented.
+            unsafe { callback(self.user, chunks, rows, bytes_read, next_line) }
+        }
+    }
+}
+
 impl std::io::Write for CallbackWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         // SAFETY: C gave a function of this signature, and `userdata` is

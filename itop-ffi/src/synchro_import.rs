@@ -5,6 +5,7 @@ use std::ffi::c_char;
 
 use itop_core::{CsvData, SynchroImportReport, SynchroImportRequest};
 
+use crate::chunked::itop_chunk_summary;
 use crate::client::itop_client;
 use crate::counters::itop_synchro_counters;
 use crate::csv_input;
@@ -19,14 +20,16 @@ use crate::status::itop_status;
 #[allow(non_camel_case_types, reason = "C type name")]
 #[derive(Debug)]
 pub struct itop_synchro_import_request {
-    request: SynchroImportRequest,
+    pub(crate) request: SynchroImportRequest,
 }
 
 /// What a synchro import did. Free with `itop_synchro_import_result_free`.
 #[allow(non_camel_case_types, reason = "C type name")]
 #[derive(Debug)]
 pub struct itop_synchro_import_result {
-    report: SynchroImportReport,
+    pub(crate) report: SynchroImportReport,
+    /// How the upload went, for a chunked one.
+    pub(crate) chunks: Option<itop_chunk_summary>,
 }
 
 /// The verdict and counters of a synchro import.
@@ -158,7 +161,10 @@ fn run(
 ) -> itop_status {
     handles::call(client, request, result_out, |client, request| {
         let report = client.synchro_import(&request.request, csv()?)?;
-        Ok(itop_synchro_import_result { report })
+        Ok(itop_synchro_import_result {
+            report,
+            chunks: None,
+        })
     })
 }
 

@@ -1,6 +1,7 @@
 //! The exports called from Rust against the loopback iTop: a whole import,
-//! and a wrong password that leaves the out-parameter alone and the error
-//! with its raw answer in the thread's last error.
+//! a wrong password that leaves the out-parameter alone and the error
+//! with its raw answer in the thread's last error, and a chunked import
+//! stopped by a body limit that still gives its result and resume line.
 
 use std::ffi::{CString, c_char};
 use std::ptr::{null, null_mut};
@@ -97,4 +98,65 @@ fn null_client_is_an_error_not_a_crash() {
     let status = itop_client_import_file(null(), null(), null(), &mut result);
     assert_eq!(status, itop_status::NullArgument);
     assert_eq!(last_error().0, "client is NULL");
+}
+
+#[test]
+fn a_stopped_chunked_import_gives_its_result_and_resume_line() {
+    let config = ServerConfig::default().max_body_bytes(Some(4000));
+    let server = TestServer::start(config).expect("loopback iTop");
+    let client = client(&server.url(), ADMIN_PWD);
+    let mut csv = String::from("name,code\n");
+    for i in 0..90 {
+        let code = if (60..70).contains(&i) {
+            "L".repeat(400)
+        } else {
+            format!("R{i}")
+        };
+        csv.push_str(&format!("Ffi Chunk Org {i:02},{code}\n"));
+    }
+    let mut request: *mut itop_import_request = null_mut();
+    let class = c"Organization".as_ptr();
+    assert_eq!(
+        itop_import_request_new(class, &mut request),
+        itop_status::Ok
+    );
+    let options = itop_chunk_options {
+        rows: 30,
+        ..itop_chunk_options::default()
+    };
+    let mut result: *mut itop_import_result = null_mut();
+    let (data, len) = (csv.as_ptr(), csv.len());
+    let status = itop_client_import_chunked_bytes(
+        client,
+        request,
+        data,
+        len,
+        &options,
+        None,
+        null_mut(),
+        &mut result,
+    );
+    assert_eq!(status, itop_status::Auth);
+    assert!(
+        last_error().0.contains("resume from line 62"),
+        "{:?}",
+        last_error()
+    );
+    assert!(!result.is_null(), "the result is stored with the failure");
+    let mut chunks = std::mem::MaybeUninit::<itop_chunk_summary>::uninit();
+    assert_eq!(
+        itop_import_result_chunks(result, chunks.as_mut_ptr()),
+        itop_status::Ok
+    );
+    // SAFETY: written by the successful call above.
+    let chunks = unsafe { chunks.assume_init() };
+    assert_eq!(
+        (chunks.chunks, chunks.rows, chunks.failed_chunk),
+        (2, 60, 2)
+    );
+    assert_eq!((chunks.committed_end, chunks.resume_from_line), (60, 62));
+    assert_eq!(server.count("Organization"), 9 + 60);
+    itop_import_result_free(result);
+    itop_import_request_free(request);
+    itop_client_free(client);
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds libitop and the loopback iTop, then runs against it: the C tests
-# (plain, under valgrind, under ASan+UBSan with the static library), the C
-# quick start, the PHP tests and the PHP quick start. Checks that the C
-# tests call every function of include/itop.h. Ends with `N passed, M
-# failed` (the checks of every run added up) and a non-zero exit on failure.
+# Builds libitop and the loopback iTop (two of them: the second drops
+# request bodies over 4000 bytes, for chunked uploads that fail), then runs
+# against them: the C tests (plain, under valgrind, under ASan+UBSan with
+# the static library), the C quick start, the PHP tests and the PHP quick
+# start. Checks that the C tests call every function of include/itop.h.
+# Ends with `N passed, M failed` (the checks of every run added up) and a
+# non-zero exit on failure.
 #
 # Needs gcc, valgrind and php-cli with FFI (Debian: apt-get install gcc
 # valgrind php-cli). ITOP_FFI_SKIP_VALGRIND=1 / ITOP_FFI_SKIP_ASAN=1 skip
@@ -21,8 +23,10 @@ lib="$target/debug"
 
 work=$(mktemp -d)
 server_pid=""
+limited_pid=""
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    [ -n "$limited_pid" ] && kill "$limited_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,6 +35,12 @@ exec 3< <("$target/debug/itop-testserver" --listen 127.0.0.1:0)
 server_pid=$!
 read -r line <&3
 url=${line#listening on }
+# A second iTop whose PHP drops request bodies over 4000 bytes (as past
+# post_max_size): a chunked upload with a chunk too big fails there.
+exec 4< <("$target/debug/itop-testserver" --listen 127.0.0.1:0 --max-body 4000)
+limited_pid=$!
+read -r line <&4
+limited_url=${line#listening on }
 printf '#!/bin/sh\nsleep 5\n' > "$work/slow-php"
 chmod +x "$work/slow-php"
 
@@ -76,17 +86,17 @@ for fn in $(grep -o '\bitop_[a-z_]*(' "$here/../include/itop.h" | tr -d '(' | so
 done
 if [ "$missing" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + missing)); fi
 
-run "C tests" "$work/test_itop" "$url" c1 "$work"
+run "C tests" "$work/test_itop" "$url" c1 "$work" "$limited_url"
 run "C quick start" "$work/quickstart" "$url" admin Adm1n-secret
 if [ "${ITOP_FFI_SKIP_VALGRIND:-0}" != 1 ]; then
     run "C tests under valgrind" valgrind -q --error-exitcode=1 --leak-check=full \
         --errors-for-leak-kinds=definite,indirect,possible \
-        --suppressions="$here/c/valgrind.supp" "$work/test_itop" "$url" c2 "$work"
+        --suppressions="$here/c/valgrind.supp" "$work/test_itop" "$url" c2 "$work" "$limited_url"
 fi
 if [ "${ITOP_FFI_SKIP_ASAN:-0}" != 1 ]; then
     gcc "${cflags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer \
         "$here/c/test_itop.c" "$lib/libitop.a" -lpthread -ldl -lm -o "$work/test_itop_asan"
-    run "C tests under ASan and UBSan" "$work/test_itop_asan" "$url" c3 "$work"
+    run "C tests under ASan and UBSan" "$work/test_itop_asan" "$url" c3 "$work" "$limited_url"
 fi
 
 php=(php -d ffi.enable=1)
@@ -94,7 +104,7 @@ if ! php -m | grep -qx FFI; then
     php+=(-d extension=ffi)
 fi
 export ITOP_FFI_LIB="$lib/libitop.so"
-run "PHP tests" "${php[@]}" "$here/php/test_itop.php" "$url" p1 "$work"
+run "PHP tests" "${php[@]}" "$here/php/test_itop.php" "$url" p1 "$work" "$limited_url"
 run "PHP quick start" "${php[@]}" "$here/php/quickstart.php" "$url" admin Adm1n-secret
 
 echo "$passed passed, $failed failed"

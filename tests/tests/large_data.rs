@@ -52,6 +52,8 @@ fn twenty_thousand_rows_pass_a_small_body_limit_in_chunks() {
             options,
             &mut |p| {
                 seen.push((p.chunks, p.rows, p.bytes_read));
+                // One line per record after the header: where to resume.
+                assert_eq!(p.next_line, p.rows + 2, "{p:?}");
             },
         )
         .unwrap();

@@ -27,6 +27,10 @@ pub struct Progress {
     pub bytes_total: Option<u64>,
     /// Time since the upload started.
     pub elapsed: Duration,
+    /// The 1-based line of the input where the next record not yet sent
+    /// starts: what to give [`ChunkOptions::resume_from_line`] if the
+    /// process stops now (past the last line when everything is sent).
+    pub next_line: u64,
 }
 
 impl Progress {
@@ -154,6 +158,7 @@ impl<'a> Run<'a> {
             bytes_read: chunk.input_offset,
             bytes_total: self.bytes_total,
             elapsed: self.started.elapsed(),
+            next_line: chunk.end_line,
         };
         (self.progress)(&progress);
     }

@@ -1,6 +1,8 @@
 /* Tests of every function of itop.h against the loopback iTop.
- * Usage: test_itop URL TAG DIR  (TAG makes names unique per run, DIR is a
- * scratch folder holding an executable `slow-php` that sleeps). Prints failed checks, then `c: N passed, M failed`. */
+ * Usage: test_itop URL TAG DIR LIMITED_URL  (TAG makes names unique per run, DIR is a
+ * scratch folder holding an executable `slow-php` that sleeps, LIMITED_URL a loopback iTop
+ * that drops request bodies over 4000 bytes). Prints failed checks, then
+ * `c: N passed, M failed`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +125,7 @@ static void test_nulls(void) {
     itop_cron_result_free(NULL);
     itop_params_free(NULL);
     itop_findings_free(NULL);
+    itop_legacy_export_request_free(NULL);
 }
 
 static itop_client *make_client(const char *url, const char *login, const char *password) {
@@ -167,6 +170,41 @@ static void test_builder_errors(const char *url, const char *dir) {
     CHECK(itop_client_builder_ca_bundle(builder, path_in(dir, "no-such-ca.pem")) == OK);
     CHECK_ERROR(itop_client_build(builder, &client), ITOP_STATUS_IO, "no-such-ca.pem");
     itop_client_builder_free(builder);
+
+    /* Proxies: "none" goes straight to iTop; a proxy where nothing listens
+     * is used even for a loopback iTop, and the call fails; a bad one is
+     * refused when the client is built. */
+    const char *csv = "name\nNobody\n";
+    itop_import_request *import = NULL;
+    itop_import_result *imported = NULL;
+    CHECK(itop_import_request_new("Organization", &import) == OK);
+    CHECK(itop_import_request_simulate(import, true) == OK);
+    CHECK(itop_client_builder_new(&builder) == OK);
+    CHECK(itop_client_builder_url(builder, url) == OK);
+    CHECK(itop_client_builder_password(builder, "admin", "Adm1n-secret") == OK);
+    CHECK(itop_client_builder_proxy(builder, "none") == OK);
+    CHECK(itop_client_builder_danger_accept_invalid_certs(builder, true) == OK);
+    CHECK(itop_client_build(builder, &client) == OK);
+    CHECK(itop_client_import_bytes(client, import, (const uint8_t *)csv, strlen(csv), &imported) == OK);
+    itop_import_result_free(imported);
+    imported = NULL;
+    itop_client_free(client);
+    client = NULL;
+    CHECK(itop_client_builder_danger_accept_invalid_certs(builder, false) == OK);
+    CHECK(itop_client_builder_proxy(builder, "http://127.0.0.1:1") == OK);
+    CHECK(itop_client_build(builder, &client) == OK);
+    CHECK_ERROR(itop_client_import_bytes(client, import, (const uint8_t *)csv, strlen(csv), &imported),
+                ITOP_STATUS_TRANSPORT, "import");
+    CHECK(imported == NULL);
+    itop_client_free(client);
+    client = NULL;
+    CHECK(itop_client_builder_proxy(builder, "no proxy here") == OK);
+    CHECK_ERROR(itop_client_build(builder, &client), ITOP_STATUS_INVALID_REQUEST, "proxy");
+    CHECK_ERROR(itop_client_builder_proxy(builder, NULL), ITOP_STATUS_NULL_ARGUMENT, "proxy is NULL");
+    CHECK_ERROR(itop_client_builder_danger_accept_invalid_certs(NULL, true), ITOP_STATUS_NULL_ARGUMENT,
+                "builder is NULL");
+    itop_client_builder_free(builder);
+    itop_import_request_free(import);
 
     /* Command-line mode with a php that never answers (DIR/slow-php, made
      * by the runner): PROCESS once the timeout kills it. */
@@ -500,6 +538,355 @@ static void test_cron(itop_client *client) {
     itop_cron_request_free(request);
 }
 
+/* Progress calls of a chunked upload, in order. */
+struct progress_log {
+    int calls;
+    uint64_t chunks[64], rows[64], bytes[64], lines[64];
+};
+
+static void on_progress(void *user, uint64_t chunks, uint64_t rows, uint64_t bytes_read,
+                        uint64_t next_line) {
+    struct progress_log *log = user;
+    if (log->calls < 64) {
+        log->chunks[log->calls] = chunks;
+        log->rows[log->calls] = rows;
+        log->bytes[log->calls] = bytes_read;
+        log->lines[log->calls] = next_line;
+    }
+    log->calls++;
+}
+
+/* `count` organizations named "PREFIX 000"...; rows in [long_from, long_to) get a
+ * 400-character code. The caller frees the text. */
+static char *org_csv(int count, const char *prefix, int long_from, int long_to) {
+    size_t size = 64 + (size_t)count * (strlen(prefix) + 32) + (size_t)(long_to - long_from) * 400;
+    char *csv = malloc(size);
+    if (csv == NULL) {
+        abort();
+    }
+    size_t len = (size_t)snprintf(csv, size, "name,code\n");
+    for (int i = 0; i < count; i++) {
+        char code[401] = "";
+        if (i >= long_from && i < long_to) {
+            memset(code, 'L', 400);
+            code[400] = '\0';
+        } else {
+            snprintf(code, sizeof code, "K%d", i);
+        }
+        len += (size_t)snprintf(csv + len, size - len, "\"%s %03d\",%s\n", prefix, i, code);
+    }
+    return csv;
+}
+
+/* The organizations whose name starts with `prefix`, counted by an export. */
+static long count_orgs(itop_client *client, const char *prefix) {
+    static struct sink sink;
+    char oql[256];
+    snprintf(oql, sizeof oql, "SELECT Organization WHERE name LIKE '%s %%'", prefix);
+    itop_export_request *request = NULL;
+    itop_export_result *result = NULL;
+    sink.len = 0;
+    sink.fail_with = 0;
+    sink.data[0] = '\0';
+    CHECK(itop_export_request_new(oql, &request) == OK);
+    CHECK(itop_export_request_fields(request, "name") == OK);
+    itop_status status = itop_client_export_to_callback(client, request, collect, &sink, &result);
+    CHECK(status == OK);
+    itop_export_result_free(result);
+    itop_export_request_free(request);
+    long lines = 0;
+    for (size_t i = 0; i < sink.len; i++) {
+        lines += sink.data[i] == '\n';
+    }
+    return status == OK ? lines - 1 : -1;
+}
+
+static itop_import_request *org_request(void) {
+    itop_import_request *request = NULL;
+    CHECK(itop_import_request_new("Organization", &request) == OK);
+    CHECK(itop_import_request_reconciliation_keys(request, "name") == OK);
+    return request;
+}
+
+static void test_chunked_import(itop_client *client, const char *tag, const char *dir) {
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "Chunk Org %s", tag);
+    char *csv = org_csv(300, prefix, 0, 0);
+    size_t len = strlen(csv);
+    itop_import_request *request = org_request();
+    itop_import_result *result = NULL;
+    CHECK(itop_import_request_output(request, ITOP_OUTPUT_MODE_DETAILS) == OK);
+
+    /* 300 rows, 40 a chunk: 8 chunks, one progress call each. */
+    static struct progress_log log;
+    itop_chunk_options options = {.rows = 40};
+    CHECK(itop_client_import_chunked_bytes(client, request, (const uint8_t *)csv, len, &options,
+                                           on_progress, &log, &result) == OK);
+    itop_import_summary summary;
+    CHECK(itop_import_result_summary(result, &summary) == OK);
+    CHECK(summary.data_lines == 300 && summary.created == 300 && summary.issues == 0);
+    CHECK(summary.complete && summary.has_summary);
+    itop_chunk_summary chunks;
+    CHECK(itop_import_result_chunks(result, &chunks) == OK);
+    CHECK(chunks.complete && chunks.status == OK && !chunks.has_failed_chunk);
+    CHECK(chunks.chunks == 8 && chunks.rows == 300 && chunks.first_row == 0);
+    CHECK(chunks.committed_start == 0 && chunks.committed_end == 300);
+    CHECK(chunks.uncertain_start == 300 && chunks.uncertain_end == 300 && chunks.resume_from_line == 0);
+    size_t rows = 0;
+    CHECK(itop_import_result_row_count(result, &rows) == OK && rows == 300);
+    itop_import_row row;
+    CHECK(itop_import_result_row(result, 299, &row) == OK);
+    CHECK(row.line == 299 && row.status == ITOP_ROW_STATUS_CREATED);
+    CHECK(itop_import_result_row_raw(result, 299, BUF) == OK && strstr(text, " 299") != NULL);
+    CHECK(log.calls == 8);
+    for (int i = 0; i < 8 && i < log.calls; i++) {
+        uint64_t done = (uint64_t)(i + 1) * 40 > 300 ? 300 : (uint64_t)(i + 1) * 40;
+        CHECK(log.chunks[i] == (uint64_t)i + 1 && log.rows[i] == done);
+        CHECK(log.lines[i] == done + 2);
+        CHECK(i == 0 || log.bytes[i] > log.bytes[i - 1]);
+    }
+    CHECK(log.calls == 8 && log.bytes[7] == len);
+    itop_import_result_free(result);
+    CHECK(count_orgs(client, prefix) == 300);
+
+    /* From line 252 (row 250) of the same data: 50 rows, all unchanged. */
+    options = (itop_chunk_options){.rows = 100, .resume_from_line = 252};
+    CHECK(itop_client_import_chunked_bytes(client, request, (const uint8_t *)csv, len, &options, NULL,
+                                           NULL, &result) == OK);
+    CHECK(itop_import_result_summary(result, &summary) == OK);
+    CHECK(summary.data_lines == 50 && summary.unchanged == 50 && summary.created == 0);
+    CHECK(itop_import_result_chunks(result, &chunks) == OK);
+    CHECK(chunks.first_row == 250 && chunks.rows == 50 && chunks.chunks == 1);
+    CHECK(itop_import_result_row(result, 0, &row) == OK && row.line == 250);
+    itop_import_result_free(result);
+
+    /* The whole file again with the defaults: one chunk, nothing created. */
+    const char *path = path_in(dir, "chunked.csv");
+    write_file(path, csv);
+    CHECK(itop_import_request_output(request, ITOP_OUTPUT_MODE_SUMMARY) == OK);
+    CHECK(itop_client_import_chunked_file(client, request, path, NULL, NULL, NULL, &result) == OK);
+    CHECK(itop_import_result_summary(result, &summary) == OK);
+    CHECK(summary.unchanged == 300 && summary.created == 0);
+    CHECK(itop_import_result_chunks(result, &chunks) == OK && chunks.chunks == 1 && chunks.complete);
+    itop_import_result_free(result);
+    CHECK(count_orgs(client, prefix) == 300);
+
+    /* A single upload has no chunk summary. */
+    CHECK(itop_client_import_bytes(client, request, (const uint8_t *)csv, len, &result) == OK);
+    CHECK_ERROR(itop_import_result_chunks(result, &chunks), ITOP_STATUS_NOT_FOUND, "not a chunked");
+    itop_import_result_free(result);
+    result = NULL;
+
+    /* Failures before anything is sent leave the result alone. */
+    options = (itop_chunk_options){.bytes = 10};
+    CHECK_ERROR(itop_client_import_chunked_bytes(client, request, (const uint8_t *)csv, len, &options,
+                                                 NULL, NULL, &result),
+                ITOP_STATUS_INVALID_REQUEST, "chunk_bytes");
+    CHECK(result == NULL);
+    CHECK_ERROR(itop_client_import_chunked_file(client, request, path_in(dir, "missing.csv"), NULL,
+                                                on_progress, &log, &result),
+                ITOP_STATUS_IO, "missing.csv");
+    CHECK_ERROR(itop_client_import_chunked_file(client, NULL, path, NULL, NULL, NULL, &result),
+                ITOP_STATUS_NULL_ARGUMENT, "request is NULL");
+    CHECK_ERROR(itop_client_import_chunked_bytes(client, request, NULL, 3, NULL, NULL, NULL, &result),
+                ITOP_STATUS_NULL_ARGUMENT, "data is NULL");
+    CHECK(result == NULL);
+    CHECK_ERROR(itop_import_result_chunks(NULL, &chunks), ITOP_STATUS_NULL_ARGUMENT, "result");
+    itop_import_request_free(request);
+    free(csv);
+}
+
+/* On an iTop that drops bodies over 4000 bytes, the chunk holding long rows
+ * fails; resuming from its line with smaller chunks completes the import. */
+static void test_chunked_failure(const char *limited_url, const char *tag) {
+    itop_client *client = make_client(limited_url, "admin", "Adm1n-secret");
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "Cut Org %s", tag);
+    char *csv = org_csv(200, prefix, 120, 130);
+    size_t len = strlen(csv);
+    itop_import_request *request = org_request();
+    itop_import_result *result = NULL;
+    static struct progress_log log;
+    itop_chunk_options options = {.rows = 50};
+    itop_status status = itop_client_import_chunked_bytes(
+        client, request, (const uint8_t *)csv, len, &options, on_progress, &log, &result);
+    CHECK_ERROR(status, ITOP_STATUS_AUTH, "chunk 3 failed");
+    CHECK(itop_last_error_message(BUF) == OK && strstr(text, "resume from line 102") != NULL);
+    CHECK(strstr(text, "rows 0-99 written") != NULL);
+    CHECK(result != NULL);
+    itop_import_summary summary;
+    CHECK(itop_import_result_summary(result, &summary) == OK);
+    CHECK(summary.created == 100 && summary.data_lines == 100);
+    itop_chunk_summary chunks;
+    CHECK(itop_import_result_chunks(result, &chunks) == OK);
+    CHECK(!chunks.complete && chunks.status == ITOP_STATUS_AUTH);
+    CHECK(chunks.chunks == 2 && chunks.rows == 100 && chunks.has_failed_chunk && chunks.failed_chunk == 2);
+    CHECK(chunks.committed_start == 0 && chunks.committed_end == 100);
+    /* A dropped body reaches no row: nothing uncertain. */
+    CHECK(chunks.uncertain_start == 100 && chunks.uncertain_end == 100);
+    CHECK(chunks.resume_from_line == 102);
+    CHECK(log.calls == 2 && log.lines[1] == 102);
+    itop_import_result_free(result);
+    result = NULL;
+    CHECK(count_orgs(client, prefix) == 100);
+
+    /* Resume where it stopped, with chunks small enough. */
+    options = (itop_chunk_options){.rows = 50, .bytes = 2500, .resume_from_line = chunks.resume_from_line};
+    CHECK(itop_client_import_chunked_bytes(client, request, (const uint8_t *)csv, len, &options, NULL,
+                                           NULL, &result) == OK);
+    CHECK(itop_import_result_summary(result, &summary) == OK);
+    CHECK(summary.created == 100 && summary.data_lines == 100 && summary.issues == 0);
+    CHECK(itop_import_result_chunks(result, &chunks) == OK);
+    CHECK(chunks.complete && chunks.first_row == 100 && chunks.rows == 100);
+    CHECK(chunks.committed_start == 100 && chunks.committed_end == 200 && chunks.chunks > 2);
+    itop_import_result_free(result);
+    CHECK(count_orgs(client, prefix) == 200);
+    itop_import_request_free(request);
+    free(csv);
+    itop_client_free(client);
+}
+
+static char *replica_csv(int count, const char *tag, int long_from, int long_to) {
+    size_t size = 128 + (size_t)count * (2 * strlen(tag) + 96) + (size_t)(long_to - long_from) * 400;
+    char *csv = malloc(size);
+    if (csv == NULL) {
+        abort();
+    }
+    size_t len = (size_t)snprintf(csv, size, "primary_key;first_name;name;email;org_id;status\n");
+    for (int i = 0; i < count; i++) {
+        char name[401] = "Unk";
+        if (i >= long_from && i < long_to) {
+            memset(name, 'L', 400);
+            name[400] = '\0';
+        }
+        len += (size_t)snprintf(csv + len, size - len, "%s-ch%d;Ch%d;%s;ch%d.%s@sync.example;Lab Org A;active\n",
+                                tag, i, i, name, i, tag);
+    }
+    return csv;
+}
+
+static void test_chunked_synchro_import(itop_client *client, const char *tag, const char *dir,
+                                        const char *limited_url) {
+    char *csv = replica_csv(120, tag, 0, 0);
+    size_t len = strlen(csv);
+    itop_synchro_import_request *request = NULL;
+    itop_synchro_import_result *result = NULL;
+    CHECK(itop_synchro_import_request_new(1, &request) == OK);
+    static struct progress_log log;
+    itop_chunk_options options = {.rows = 50};
+    CHECK(itop_client_synchro_import_chunked_bytes(client, request, (const uint8_t *)csv, len, &options,
+                                                   on_progress, &log, &result) == OK);
+    itop_synchro_import_summary summary;
+    CHECK(itop_synchro_import_result_summary(result, &summary) == OK);
+    CHECK(summary.has_import && summary.data_lines == 120 && summary.created == 120);
+    CHECK(summary.has_synchro && !summary.has_issues);
+    itop_synchro_counters counters;
+    CHECK(itop_synchro_import_result_synchro_counters(result, &counters) == OK);
+    CHECK(counters.created >= 120 && counters.error_total == 0);
+    itop_chunk_summary chunks;
+    CHECK(itop_synchro_import_result_chunks(result, &chunks) == OK);
+    CHECK(chunks.complete && chunks.chunks == 3 && chunks.rows == 120 && chunks.resume_from_line == 0);
+    CHECK(log.calls == 3 && log.lines[2] == 122 && log.rows[1] == 100);
+    itop_synchro_import_result_free(result);
+
+    /* From a file, without synchronization: replicas updated, no counters. */
+    const char *path = path_in(dir, "chunked-replicas.csv");
+    write_file(path, csv);
+    CHECK(itop_synchro_import_request_synchronize(request, false) == OK);
+    CHECK(itop_client_synchro_import_chunked_file(client, request, path, &options, NULL, NULL, &result) == OK);
+    CHECK(itop_synchro_import_result_summary(result, &summary) == OK);
+    CHECK(summary.updated == 120 && !summary.has_synchro);
+    itop_synchro_import_result_free(result);
+    result = NULL;
+    CHECK_ERROR(itop_client_synchro_import_chunked_file(client, request, NULL, NULL, NULL, NULL, &result),
+                ITOP_STATUS_NULL_ARGUMENT, "csv_path is NULL");
+    CHECK_ERROR(itop_synchro_import_result_chunks(NULL, &chunks), ITOP_STATUS_NULL_ARGUMENT, "result");
+    CHECK(itop_client_synchro_import_bytes(client, request, (const uint8_t *)csv, len, &result) == OK);
+    CHECK_ERROR(itop_synchro_import_result_chunks(result, &chunks), ITOP_STATUS_NOT_FOUND, "not a chunked");
+    itop_synchro_import_result_free(result);
+    result = NULL;
+    free(csv);
+
+    /* A chunk too big for the limited iTop: the load stops, no synchronization. */
+    itop_client *limited = make_client(limited_url, "admin", "Adm1n-secret");
+    csv = replica_csv(60, tag, 35, 45);
+    CHECK(itop_synchro_import_request_synchronize(request, true) == OK);
+    options = (itop_chunk_options){.rows = 30};
+    CHECK_ERROR(itop_client_synchro_import_chunked_bytes(limited, request, (const uint8_t *)csv, strlen(csv),
+                                                         &options, NULL, NULL, &result),
+                ITOP_STATUS_AUTH, "chunk 2 failed");
+    CHECK(result != NULL);
+    CHECK(itop_synchro_import_result_summary(result, &summary) == OK);
+    CHECK(summary.data_lines == 30 && summary.created == 30 && !summary.has_synchro);
+    CHECK(itop_synchro_import_result_chunks(result, &chunks) == OK);
+    CHECK(!chunks.complete && chunks.failed_chunk == 1 && chunks.resume_from_line == 32);
+    itop_synchro_import_result_free(result);
+    free(csv);
+    itop_client_free(limited);
+    itop_synchro_import_request_free(request);
+}
+
+static void test_export_legacy(itop_client *client, const char *tag, const char *dir) {
+    static struct sink sink;
+    memset(&sink, 0, sizeof sink);
+    char name[64];
+    snprintf(name, sizeof name, "Chunk Org %s 007", tag);
+    itop_legacy_export_request *request = NULL;
+    itop_export_result *result = NULL;
+    CHECK(itop_legacy_export_request_new("SELECT Organization WHERE name = :name", &request) == OK);
+    CHECK(itop_legacy_export_request_argument(request, "name", name) == OK);
+    CHECK(itop_legacy_export_request_fields(request, "name,code") == OK);
+    CHECK(itop_legacy_export_request_format(request, ITOP_EXPORT_FORMAT_CSV) == OK);
+    CHECK(itop_client_export_legacy_to_callback(client, request, collect, &sink, &result) == OK);
+    /* No BOM, an unquoted header, one row. */
+    CHECK(strncmp(sink.data, "name,code\n\"", 11) == 0);
+    CHECK(strstr(sink.data, name) != NULL && strstr(sink.data, "\"K7\"") != NULL);
+    uint64_t bytes = 0;
+    CHECK(itop_export_result_bytes(result, &bytes) == OK && bytes == sink.len);
+    itop_export_result_free(result);
+
+    /* The same to a file: the same bytes, replacing what was there. */
+    const char *path = path_in(dir, "legacy.csv");
+    write_file(path, "old\n");
+    CHECK(itop_client_export_legacy_to_path(client, request, path, &result) == OK);
+    FILE *file = fopen(path, "rb");
+    size_t read = file ? fread(text, 1, sizeof text, file) : 0;
+    if (file) {
+        fclose(file);
+    }
+    CHECK(read == sink.len && memcmp(text, sink.data, read) == 0);
+    itop_export_result_free(result);
+    result = NULL;
+    itop_legacy_export_request_free(request);
+
+    /* A failed export leaves the file as it was. */
+    write_file(path, "old\n");
+    CHECK(itop_legacy_export_request_new("SELEKT Organization", &request) == OK);
+    CHECK_ERROR(itop_client_export_legacy_to_path(client, request, path, &result), ITOP_STATUS_BAD_REQUEST,
+                "SELEKT");
+    CHECK(result == NULL);
+    file = fopen(path, "rb");
+    read = file ? fread(text, 1, sizeof text, file) : 0;
+    if (file) {
+        fclose(file);
+    }
+    CHECK(read == 4 && memcmp(text, "old\n", 4) == 0);
+    CHECK_ERROR(itop_client_export_legacy_to_callback(client, request, NULL, NULL, &result),
+                ITOP_STATUS_NULL_ARGUMENT, "callback");
+    CHECK_ERROR(itop_legacy_export_request_format(request, ITOP_EXPORT_FORMAT_PDF), ITOP_STATUS_INVALID_REQUEST,
+                "no PDF");
+    CHECK_ERROR(itop_legacy_export_request_fields(NULL, "name"), ITOP_STATUS_NULL_ARGUMENT, "request");
+    itop_legacy_export_request_free(request);
+
+    /* External fields are refused before anything is sent. */
+    CHECK(itop_legacy_export_request_new_phrasebook("14", &request) == OK);
+    CHECK(itop_legacy_export_request_fields(request, "name,org_id->name") == OK);
+    CHECK_ERROR(itop_client_export_legacy_to_path(client, request, path, &result), ITOP_STATUS_INVALID_REQUEST,
+                "external fields");
+    CHECK(result == NULL);
+    itop_legacy_export_request_free(request);
+}
+
 static void test_params(const char *dir) {
     const char *path = path_in(dir, "creds.params");
     write_file(path, "auth_user = admin\nauth_pwd = s3cr#et\nauth_login = x\n");
@@ -551,11 +938,11 @@ static void test_params(const char *dir) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s URL TAG DIR\n", argv[0]);
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s URL TAG DIR LIMITED_URL\n", argv[0]);
         return 2;
     }
-    const char *url = argv[1], *tag = argv[2], *dir = argv[3];
+    const char *url = argv[1], *tag = argv[2], *dir = argv[3], *limited_url = argv[4];
     test_status_and_last_error();
     test_nulls();
     test_builder_errors(url, dir);
@@ -566,6 +953,10 @@ int main(int argc, char **argv) {
     test_synchro_import(client, tag, dir);
     test_synchro_exec(client);
     test_cron(client);
+    test_chunked_import(client, tag, dir);
+    test_chunked_failure(limited_url, tag);
+    test_chunked_synchro_import(client, tag, dir, limited_url);
+    test_export_legacy(client, tag, dir);
     itop_client_free(client);
     test_params(dir);
     printf("c: %d passed, %d failed\n", passed, failed);

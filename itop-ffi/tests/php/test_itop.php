@@ -1,6 +1,7 @@
 <?php
 // Tests of the PHP binding against the loopback iTop.
-// Usage: php -d ffi.enable=1 test_itop.php URL TAG DIR (ITOP_FFI_LIB set).
+// Usage: php -d ffi.enable=1 test_itop.php URL TAG DIR LIMITED_URL (ITOP_FFI_LIB set;
+// LIMITED_URL: a loopback iTop that drops request bodies over 4000 bytes).
 // Prints failed checks, then `php: N passed, M failed`.
 
 declare(strict_types=1);
@@ -14,8 +15,9 @@ use Itop\InvalidRequestException;
 use Itop\IoException;
 use Itop\Params;
 use Itop\ParamsException;
+use Itop\TransportException;
 
-[, $url, $tag, $dir] = $argv;
+[, $url, $tag, $dir, $limitedUrl] = $argv;
 $passed = 0;
 $failed = 0;
 
@@ -103,6 +105,96 @@ throws(InvalidRequestException::class, 'invalid url',
     fn () => new Client(['url' => 'ftp://example']), 'bad URL');
 throws(InvalidRequestException::class, 'invalid output',
     fn () => $client->importString('Person', "x\n", ['output' => 'verbose']), 'bad output mode');
+
+// Chunked imports: progress per chunk, the merged report, the chunk summary.
+/** `$count` organizations "PREFIX 000"...; rows in [$from, $to) get a 400-character code. */
+function orgs(string $prefix, int $count, int $from = 0, int $to = 0): string
+{
+    $csv = "name,code\n";
+    for ($i = 0; $i < $count; $i++) {
+        $code = $i >= $from && $i < $to ? str_repeat('L', 400) : "K$i";
+        $csv .= sprintf("\"%s %03d\",%s\n", $prefix, $i, $code);
+    }
+    return $csv;
+}
+function countOrgs(Client $client, string $prefix): int
+{
+    $csv = $client->exportToString("SELECT Organization WHERE name LIKE '$prefix %'", ['fields' => 'name']);
+    return substr_count($csv, "\n") - 1;
+}
+$prefix = "PHP Chunk $tag";
+$csv = orgs($prefix, 150);
+$calls = [];
+$progress = function (int $chunks, int $rows, int $bytes, int $line) use (&$calls): void {
+    $calls[] = [$chunks, $rows, $bytes, $line];
+};
+$keys = ['reconciliation_keys' => 'name'];
+$report = $client->importStringChunked('Organization', $csv, $keys + ['chunk_rows' => 40], $progress);
+check($report['summary']['created'] === 150 && $report['issues'] === 0, 'chunked import created');
+check($report['chunks']['complete'] && $report['chunks']['chunks'] === 4 && $report['chunks']['rows'] === 150, 'chunk summary');
+check($report['chunks']['committed'] === [0, 150] && $report['chunks']['resume_from_line'] === null, 'nothing to resume');
+check(array_column($calls, 0) === [1, 2, 3, 4] && array_column($calls, 1) === [40, 80, 120, 150], 'progress chunks and rows');
+check(array_column($calls, 3) === [42, 82, 122, 152] && $calls[3][2] === strlen($csv), 'progress lines and bytes');
+check(countOrgs($client, $prefix) === 150, 'chunked rows in iTop');
+file_put_contents("$dir/php-chunked.csv", $csv);
+$again = $client->importChunked('Organization', "$dir/php-chunked.csv", $keys + ['chunk_rows' => 100, 'resume_from_line' => 52]);
+check($again['summary']['unchanged'] === 100 && $again['chunks']['first_row'] === 50, 'resumed from a line, unchanged');
+$e = throws(RuntimeException::class, 'progress broke',
+    fn () => $client->importStringChunked('Organization', $csv, $keys + ['chunk_rows' => 75],
+        function () { throw new RuntimeException('progress broke'); }), 'progress exception');
+check($e !== null && !($e instanceof Itop\ItopException), 'progress exception rethrown after the upload');
+throws(InvalidRequestException::class, 'chunk_bytes',
+    fn () => $client->importStringChunked('Organization', $csv, ['chunk_bytes' => 10]), 'bad chunk size');
+
+// A chunk too big for the limited iTop: the exception says where to resume.
+$limited = new Client(['url' => $limitedUrl, 'login' => 'admin', 'password' => 'Adm1n-secret']);
+$prefix = "PHP Cut $tag";
+$csv = orgs($prefix, 200, 120, 130);
+$e = throws(AuthException::class, 'chunk 3 failed',
+    fn () => $limited->importStringChunked('Organization', $csv, $keys + ['chunk_rows' => 50]), 'chunk refused');
+check($e !== null && $e->getResumeLine() === 102, 'resume line on the exception');
+check($e !== null && $e->getReport()['summary']['created'] === 100, 'partial report on the exception');
+check($e !== null && $e->getReport()['chunks']['committed'] === [0, 100] && $e->getReport()['chunks']['failed_chunk'] === 2, 'rows written');
+check(countOrgs($limited, $prefix) === 100, 'rows before the failure are in iTop');
+$resumed = $limited->importStringChunked('Organization', $csv,
+    $keys + ['chunk_rows' => 50, 'chunk_bytes' => 2500, 'resume_from_line' => $e?->getResumeLine() ?? 0]);
+check($resumed['summary']['created'] === 100 && $resumed['chunks']['complete'], 'resumed to the end');
+check(countOrgs($limited, $prefix) === 200, 'all rows in iTop once');
+
+// Chunked synchro import: every chunk loaded, then one synchronization.
+$replicas = "primary_key;first_name;name;email;org_id;status\n";
+for ($i = 0; $i < 60; $i++) {
+    $replicas .= "php-$tag-c$i;Ch$i;Unk;phpch$i.$tag@sync.example;Lab Org A;active\n";
+}
+file_put_contents("$dir/php-chunked-replicas.csv", $replicas);
+$calls = [];
+$sync = $client->synchroImportChunked(1, "$dir/php-chunked-replicas.csv", ['chunk_rows' => 25], $progress);
+check($sync['import']['data_lines'] === 60 && $sync['import']['created'] === 60, 'chunked load');
+check($sync['synchro'] !== null && $sync['synchro']['created'] >= 60, 'one synchronization');
+check($sync['chunks']['chunks'] === 3 && count($calls) === 3 && $calls[2][3] === 62, 'chunked load progress');
+
+// Legacy export.php: to a string and to a file.
+$legacy = ['fields' => 'name,code', 'arguments' => ['name' => "PHP Chunk $tag 007"]];
+$oql = 'SELECT Organization WHERE name = :name';
+$data = $client->exportLegacyToString($oql, $legacy);
+check(str_starts_with($data, "name,code\n") && str_contains($data, "\"PHP Chunk $tag 007\",\"K7\""), 'legacy export');
+check($client->exportLegacyToFile($oql, "$dir/php-legacy.csv", $legacy) === strlen($data)
+    && file_get_contents("$dir/php-legacy.csv") === $data, 'legacy export to file');
+file_put_contents("$dir/php-legacy.csv", "old\n");
+throws(BadRequestException::class, 'SELEKT',
+    fn () => $client->exportLegacyToFile('SELEKT Organization', "$dir/php-legacy.csv"), 'legacy bad OQL');
+check(file_get_contents("$dir/php-legacy.csv") === "old\n", 'failed legacy export leaves the file');
+throws(InvalidRequestException::class, 'no PDF',
+    fn () => $client->exportLegacyToString($oql, ['format' => 'pdf']), 'legacy PDF');
+
+// Proxy and certificate switches.
+$direct = new Client($admin + ['proxy' => 'none', 'danger_accept_invalid_certs' => true]);
+check($direct->importString('Organization', "name\nNobody\n", ['simulate' => true])['summary']['data_lines'] === 1, 'no proxy');
+$proxied = new Client($admin + ['proxy' => 'http://127.0.0.1:1']);
+throws(TransportException::class, 'import',
+    fn () => $proxied->importString('Organization', "name\nNobody\n", ['simulate' => true]), 'unreachable proxy');
+throws(InvalidRequestException::class, 'proxy',
+    fn () => new Client($admin + ['proxy' => 'no proxy here']), 'bad proxy');
 
 // A parameters file: read, query, lint, check, write.
 file_put_contents("$dir/php.params", "auth_user = admin\nauth_pwd = s3cr#et\nauth_login = x\n");
