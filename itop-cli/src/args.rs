@@ -326,9 +326,12 @@ pub enum Format {
 /// A flag as iTop spells it on its command line: bare (`--simulate`) or
 /// with a value (`--simulate=1`, `--simulate=0`).
 fn itop_flag(value: &str) -> Result<bool, String> {
+    // An empty value is refused: `--simulate=` must not write for real.
     match value.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" | "" => Ok(false),
-        other => Err(format!("{other:?} is not 1 or 0")),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(format!(
+            "{other:?} is not 1 or 0 (nor true/false, yes/no, on/off)"
+        )),
     }
 }

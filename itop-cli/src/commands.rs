@@ -118,7 +118,8 @@ pub fn cron(setup: &Setup, args: &CronArgs) -> Result<Outcome, BoxError> {
         .verbose(pick_flag(args.verbose, params, "verbose"))
         .debug(pick_flag(args.debug, params, "debug"))
         .status_only(pick_flag(args.status_only, params, "status_only"));
-    Ok(Outcome::cron(setup.client.cron(&request)?))
+    let verbose = pick_flag(args.verbose, params, "verbose");
+    Ok(Outcome::cron(setup.client.cron(&request)?, verbose))
 }
 
 pub fn synchro_exec(setup: &Setup, args: &SynchroExecArgs) -> Result<Outcome, BoxError> {
@@ -176,6 +177,9 @@ pub fn synchro_import(setup: &Setup, args: &SynchroImportArgs) -> Result<Outcome
         ));
     }
     chunked::check(&args.chunks)?;
+    if !setup.local {
+        crate::signals::stop_between_chunks();
+    }
     let mut progress = ProgressLine::new();
     let options = chunked::options(&args.chunks);
     let done = setup
@@ -216,6 +220,9 @@ pub fn import(setup: &Setup, args: &ImportArgs) -> Result<Outcome, BoxError> {
     // Over HTTP every import goes through the chunked path: a small file is
     // one chunk (one request), a large one never meets post_max_size.
     chunked::check(&args.chunks)?;
+    if !setup.local {
+        crate::signals::stop_between_chunks();
+    }
     let mut progress = ProgressLine::new();
     let options = chunked::options(&args.chunks);
     let done = setup

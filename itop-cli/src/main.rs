@@ -29,7 +29,11 @@ fn main() -> ExitCode {
     let json = cli.global.json;
     let result = run(cli);
     if signals::interrupted() {
-        report::warn("interrupted: php and its children were stopped");
+        // What was done before the signal (an upload's story) is told.
+        if let Ok(outcome) = result {
+            outcome.print(json);
+        }
+        report::warn(signals::interruption_note());
         return ExitCode::from(130);
     }
     match result {

@@ -26,7 +26,8 @@ fn service(name: &str) -> Result<Service, BoxError> {
         "export-legacy" | "export_legacy" => Service::ExportLegacy,
         other => {
             return Err(Box::new(UsageError(format!(
-                "unknown service {other:?}: cron, synchro_exec, synchro_import, import, export"
+                "unknown service {other:?}: cron, synchro_exec, synchro_import, import, export, \
+                 export-legacy"
             ))));
         }
     };
@@ -58,7 +59,8 @@ pub fn run(command: &ParamsCommand, global: &Global) -> Result<Outcome, BoxError
         human,
         json,
         exit,
-        stderr: Vec::new(),
+        // Not iTop's reading, but what the file exposes: told apart.
+        stderr: crate::setup::exposed_secret_files(&params),
     })
 }
 

@@ -13,7 +13,7 @@ use std::{
 
 use itop_core::{
     ChunkedImport, ChunkedSynchroImport, CronReport, Error, ExportOutcome, ImportReport,
-    Interruption, SynchroExecReport, SynchroImportReport,
+    Interruption, SynchroExecReport, SynchroImportReport, report::PageKind,
 };
 use serde_json::{Value, json};
 
@@ -46,13 +46,19 @@ impl Outcome {
         }
     }
 
-    pub fn cron(report: CronReport) -> Outcome {
+    /// With `verbose` (iTop's own progress asked for), every line iTop
+    /// printed comes before the summary.
+    pub fn cron(report: CronReport, verbose: bool) -> Outcome {
         let in_error = !report.errors.is_empty();
-        Outcome::new(
-            report.to_string(),
-            json!({"ok": true, "cron": report}),
-            in_error,
-        )
+        let mut human = String::new();
+        if verbose {
+            for line in &report.lines {
+                human.push_str(line);
+                human.push('\n');
+            }
+        }
+        human.push_str(&report.to_string());
+        Outcome::new(human, json!({"ok": true, "cron": report}), in_error)
     }
 
     pub fn synchro_exec(report: SynchroExecReport) -> Outcome {
@@ -85,10 +91,16 @@ impl Outcome {
 
     pub fn chunked_import(done: ChunkedImport) -> Outcome {
         let nothing_reported = done.chunks == 0;
+        let nothing_to_send = nothing_reported && done.interrupted.is_none();
         let mut outcome = Outcome::import(done.report);
         if nothing_reported {
             // No chunk went through: an empty report would read as success.
             outcome.human.clear();
+        }
+        if nothing_to_send {
+            outcome
+                .human
+                .push_str("import: the CSV holds a header and no data row: nothing was sent\n");
         }
         add_chunk_story(
             &mut outcome,
@@ -102,8 +114,20 @@ impl Outcome {
     pub fn chunked_synchro_import(done: ChunkedSynchroImport) -> Outcome {
         let has_issues = done.has_issues();
         let mut human = done.load.to_string();
+        if done.chunks == 0 && done.interrupted.is_none() {
+            human = "synchro-import: the CSV holds a header and no data row: nothing was \
+                     loaded\n"
+                .to_owned();
+        }
+        // Told as a single upload tells it (one data source), so that logs
+        // read the same whatever the file's size.
         if let Some(synchro) = &done.synchro {
-            human.push_str(&synchro.to_string());
+            for run in &synchro.sources {
+                human.push_str(&format!("synchronization: {}\n", run.counters));
+            }
+            for note in &synchro.notes {
+                human.push_str(&format!("note: {note}\n"));
+            }
         }
         let json = json!({"ok": true, "synchro_import": done.load, "synchro_exec": done.synchro});
         let mut outcome = Outcome::new(human, json, has_issues);
@@ -174,6 +198,9 @@ fn add_chunk_story(
     let whole_story = chunks > 0 || !stop.committed.is_empty() || !stop.uncertain.is_empty();
     if whole_story {
         outcome.stderr.push(format!("error: {stop}"));
+        // The counters above cover only what got through: say so where
+        // they are read (a log of stdout alone), not only on stderr.
+        outcome.human.push_str(&format!("INCOMPLETE: {stop}\n"));
     } else {
         outcome
             .stderr
@@ -250,6 +277,7 @@ fn classify(err: &(dyn std::error::Error + 'static)) -> (u8, &'static str) {
         Some(Error::BadRequest { .. } | Error::InvalidRequest { .. }) => (5, "bad_request"),
         Some(Error::Transport { .. } | Error::Process { .. }) => (7, "transport"),
         Some(Error::Server { .. } | Error::Unexpected { .. }) => (8, "server"),
+        Some(Error::Cancelled) => (130, "interrupted"),
         Some(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             (0, "broken_pipe")
         }
@@ -260,12 +288,20 @@ fn classify(err: &(dyn std::error::Error + 'static)) -> (u8, &'static str) {
 /// The first lines of a long answer (login pages run to 12 KB).
 fn excerpt(raw: &str) -> String {
     const KEEP: usize = 1500;
-    // iTop's full pages put the message in the page container, after
-    // kilobytes of <head>: start there.
+    // iTop's full pages put the message in the page container, among
+    // kilobytes of scripts and styles: show its text only (`--json` keeps
+    // the whole answer).
     const CONTAINER: &str = "<div id=\"ibo-page-container\">";
-    let raw = match raw.find(CONTAINER) {
-        Some(at) => &raw[at..],
-        None => raw,
+    let text;
+    let raw = if raw.contains(CONTAINER) {
+        text = itop_core::report::normalize(raw, PageKind::FullPage).join("\n");
+        if text.trim().is_empty() {
+            raw
+        } else {
+            text.as_str()
+        }
+    } else {
+        raw
     };
     if raw.len() <= KEEP {
         return raw.to_owned();

@@ -37,14 +37,8 @@ pub fn load_params(global: &Global) -> Result<Params, BoxError> {
         Some(files) => Params::load(files)?,
         None => Params::new(),
     };
-    for file in params.files() {
-        if let Some(mode) = exposed_secret_file(file) {
-            crate::report::warn(&format!(
-                "warning: {} holds a password and is readable by group or others \
-                 (mode {mode:o}); run chmod 600 on it",
-                file.display()
-            ));
-        }
+    for warning in exposed_secret_files(&params) {
+        crate::report::warn(&warning);
     }
     // What iTop will silently read differently from what is written (a
     // password cut at '#', a key with a blank...): say so before it bites.
@@ -52,6 +46,23 @@ pub fn load_params(global: &Global) -> Result<Params, BoxError> {
         crate::report::warn(&format!("warning: {finding} (see: itop params check)"));
     }
     Ok(params)
+}
+
+/// A warning for each file of `params` that holds a secret other local
+/// users can read.
+pub fn exposed_secret_files(params: &Params) -> Vec<String> {
+    params
+        .files()
+        .iter()
+        .filter_map(|file| {
+            let mode = exposed_secret_file(file)?;
+            Some(format!(
+                "warning: {} holds a password and is readable by group or others \
+                 (mode {mode:o}); run chmod 600 on it",
+                file.display()
+            ))
+        })
+        .collect()
 }
 
 /// The file's mode when it is readable by group or others and defines a
@@ -92,7 +103,10 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
                 builder = builder.php(php);
             }
         }
-        (None, Some(url)) => builder = http_options(builder.url(url), global),
+        (None, Some(url)) => {
+            // Chunked uploads watch it (see `signals::stop_between_chunks`).
+            builder = http_options(builder.url(url), global).cancel_flag(crate::signals::flag());
+        }
         (None, None) => {
             return Err(Box::new(UsageError(
                 "no iTop given: use --url URL (or ITOP_URL), or --itop-root DIR on the iTop host"
@@ -175,6 +189,25 @@ fn credentials(global: &Global, params: &Params) -> Result<Credentials, BoxError
         .clone()
         .or_else(|| env_value("ITOP_PWD"))
         .or_else(|| params.get("auth_pwd").map(str::to_owned));
+    // Where each came from (never the values), for `-v`: a stale ITOP_PWD
+    // winning over a file is a classic.
+    let from = |flag: bool, env: &str, key: &str| {
+        if flag {
+            "the command line".to_owned()
+        } else if env_value(env).is_some() {
+            env.to_owned()
+        } else {
+            params
+                .origin(key)
+                .and_then(|o| o.path.as_ref())
+                .map_or("nowhere".to_owned(), |p| format!("{}", p.display()))
+        }
+    };
+    log::info!(
+        "login from {}, password from {}",
+        from(global.user.is_some(), "ITOP_USER", "auth_user"),
+        from(global.password.is_some(), "ITOP_PWD", "auth_pwd")
+    );
     match (login, password) {
         (Some(login), Some(password)) => Ok(Credentials::password(login, Secret::new(password))),
         (None, _) => Err(Box::new(UsageError(

@@ -551,6 +551,67 @@ unsafe extern "C" {
 }
 
 #[test]
+fn a_signal_during_a_chunked_upload_over_http_stops_between_chunks() {
+    // One row a chunk: thousands of requests, far longer than the wait.
+    let server = TestServer::start(ServerConfig::default()).expect("loopback iTop");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("orgs.csv");
+    let mut text = String::from("name,code\n");
+    for n in 0..5000 {
+        text.push_str(&format!("Signal Org {n},SIG{n}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let before = server.count("Organization");
+    let child = Command::new(env!("CARGO_BIN_EXE_itop"))
+        .env("ITOP_URL", server.url())
+        .env("ITOP_USER", itop_tests::ADMIN_USER)
+        .env("ITOP_PWD", itop_tests::ADMIN_PWD)
+        .args(["--json", "import", "--class", "Organization", "--csv"])
+        .arg(&csv)
+        .args(["--reconciliation-keys", "code", "--chunk-rows", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while server.count("Organization") < before + 20 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) on our own child's pid (SIGTERM, as cron or systemd).
+    unsafe { libc_kill(pid, 15) };
+    let output = child.wait_with_output().unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(130), "{out}{err}");
+    assert!(err.contains("stopping after the chunk in flight"), "{err}");
+    assert!(
+        err.contains("interrupted: no further chunk was sent"),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    let stop = &json["interrupted"];
+    assert_eq!(stop["kind"], "interrupted", "{json}");
+    // What the report says is written is what the server holds, and the
+    // resume line is the first row not sent (one line a row, after the
+    // header).
+    let written = stop["committed_rows"][1].as_u64().unwrap();
+    assert_eq!(
+        stop["uncertain_rows"][0], stop["uncertain_rows"][1],
+        "{json}"
+    );
+    assert_eq!(server.count("Organization"), before + written as usize);
+    assert_eq!(
+        stop["resume_from_line"].as_u64(),
+        Some(written + 2),
+        "{json}"
+    );
+    assert!((20..5000).contains(&written), "{written}");
+}
+
+#[test]
 fn params_check_never_shows_a_password_even_in_a_malformed_file() {
     let dir = tempfile::tempdir().unwrap();
     let cr = dir.path().join("cr.params");

@@ -94,10 +94,13 @@ impl ClientBuilder {
         self
     }
 
-    /// In command-line mode, a flag that, once set (from another thread or
-    /// a signal handler), kills the running `php` and every process it
-    /// started; the call then fails with [`Error::Process`] and leaves
-    /// nothing behind (its private files are removed). None by default.
+    /// A flag that, once set (from another thread or a signal handler),
+    /// stops the work. In command-line mode it kills the running `php` and
+    /// every process it started; the call then fails with
+    /// [`Error::Process`] and leaves nothing behind (its private files are
+    /// removed). A chunked upload, in either mode, sends no further chunk:
+    /// it ends with an [`Interruption`](crate::chunk::Interruption) holding
+    /// [`Error::Cancelled`] and the line to resume from. None by default.
     pub fn cancel_flag(mut self, flag: Arc<AtomicBool>) -> ClientBuilder {
         self.cancel = Some(flag);
         self
@@ -199,6 +202,7 @@ impl ClientBuilder {
         let inner = Inner {
             transport,
             credentials: self.credentials,
+            cancel: self.cancel,
         };
         Ok(Client {
             inner: Arc::new(inner),
@@ -345,6 +349,7 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     credentials: Option<Credentials>,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 const _: () = {
@@ -356,6 +361,14 @@ impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// True once the cancel flag is set (see [`ClientBuilder::cancel_flag`]).
+    pub(crate) fn cancelled(&self) -> bool {
+        self.inner
+            .cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     fn call<'a>(
@@ -559,7 +572,16 @@ fn write_to_path(
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
         _ => PathBuf::from("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    // The temporary file's own name means nothing to the user: the error
+    // names the folder, with the system's reason alone.
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such folder",
+            std::io::ErrorKind::PermissionDenied => "permission denied",
+            _ => "cannot create a file in this folder",
+        };
+        Error::io(&dir, std::io::Error::new(e.kind(), reason))
+    })?;
     let outcome = {
         let mut writer = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
         let outcome = export(&mut writer)?;

@@ -115,6 +115,11 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// The work was stopped by the cancel flag (a signal, say) before it
+    /// was done; see [`ClientBuilder::cancel_flag`](crate::ClientBuilder::cancel_flag).
+    #[error("stopped on request (a signal or the cancel flag)")]
+    Cancelled,
+
     /// Reading or writing CSV failed.
     #[error("csv")]
     Csv(#[from] csv::Error),

@@ -39,6 +39,9 @@ impl Interruption {
 impl fmt::Display for Interruption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.chunk {
+            Some(chunk) if matches!(self.error, Error::Cancelled) => {
+                write!(f, "chunk {} not sent: {}", chunk + 1, chain(&self.error))?;
+            }
             Some(chunk) => write!(f, "chunk {} failed: {}", chunk + 1, chain(&self.error))?,
             None => write!(f, "stopped: {}", chain(&self.error))?,
         }

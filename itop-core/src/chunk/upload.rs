@@ -240,6 +240,10 @@ impl Client {
                 }
             };
             merged.first_row = run.first_row;
+            if self.cancelled() {
+                merged.interrupted = Some(run.stopped(Some(&chunk), Error::Cancelled));
+                break;
+            }
             match self.import(request, CsvData::bytes(std::mem::take(&mut chunk.data))) {
                 Ok(part) => merged.add(&chunk, run.header_len, part),
                 Err(error) => {
@@ -285,6 +289,10 @@ impl Client {
                 }
             };
             merged.first_row = run.first_row;
+            if self.cancelled() {
+                merged.interrupted = Some(run.stopped(Some(&chunk), Error::Cancelled));
+                return Ok(merged);
+            }
             match self.synchro_import(
                 &load_request,
                 CsvData::bytes(std::mem::take(&mut chunk.data)),
@@ -315,7 +323,12 @@ impl Client {
         if let Some(size) = request.max_chunk_size() {
             exec = exec.max_chunk_size(size);
         }
-        match self.synchro_exec(&exec) {
+        let ran = if self.cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            self.synchro_exec(&exec)
+        };
+        match ran {
             Ok(report) => merged.synchro = Some(report),
             Err(error) => {
                 merged.interrupted = Some(Interruption {
@@ -349,5 +362,6 @@ fn refused_before_any_row(error: &Error) -> bool {
             | Error::NotAllowed { .. }
             | Error::BadRequest { .. }
             | Error::InvalidRequest { .. }
+            | Error::Cancelled
     )
 }
