@@ -21,6 +21,7 @@ pub struct Cli {
 
 /// Options shared by every subcommand.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Base URL of iTop (the folder holding webservices/); or $ITOP_URL
     #[arg(long, global = true, env = "ITOP_URL")]

@@ -24,7 +24,10 @@ use crate::{
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return bad_arguments(&err),
+    };
     logger::init(cli.global.log_level);
     let json = cli.global.json;
     let result = run(cli);
@@ -40,6 +43,24 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome.print(json),
         Err(err) => report::print_error(err.as_ref(), json),
     }
+}
+
+/// Arguments clap refused: its own output, or with `--json` anywhere on
+/// the command line, a JSON error on standard output as for any other
+/// usage error (exit 2).
+fn bad_arguments(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let asked_json = std::env::args().any(|arg| arg == "--json");
+    let help = matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    );
+    if !asked_json || help {
+        err.exit();
+    }
+    let message = err.render().to_string();
+    let message = message.trim().trim_start_matches("error: ");
+    report::print_error(&setup::UsageError(message.to_owned()), true)
 }
 
 fn run(cli: Cli) -> Result<Outcome, BoxError> {
