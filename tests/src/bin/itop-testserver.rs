@@ -11,9 +11,21 @@ use std::process::ExitCode;
 
 use itop_tests::{ServerConfig, TestServer};
 
+const USAGE: &str = "usage: itop-testserver [--listen 127.0.0.1:0] [--state FILE] [--max-body BYTES]
+
+A loopback imitation of iTop 3.2's bulk services (import.php, export-v2.php,
+export.php, synchro_import.php, synchro_exec.php, cron.php). Prints
+`listening on http://127.0.0.1:<port>` first, then serves until killed.
+Accounts: admin / Adm1n-secret, reader / Re4der-pwd, syncuser / sync.Pass!,
+portaluser / P0rtal-pwd (see docs/testing.md).
+
+  --listen ADDR     loopback address and port (default 127.0.0.1:0: any free port)
+  --state FILE      keep the data in FILE across restarts
+  --max-body BYTES  drop request bodies over BYTES, as PHP's post_max_size does";
+
 fn usage(message: &str) -> ExitCode {
     eprintln!("error: {message}");
-    eprintln!("usage: itop-testserver [--listen 127.0.0.1:0] [--state FILE] [--max-body BYTES]");
+    eprintln!("{USAGE}");
     ExitCode::from(2)
 }
 
@@ -48,6 +60,10 @@ fn parse_args(args: &[String]) -> Result<ServerConfig, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let config = match parse_args(&args) {
         Ok(config) => config,
         Err(message) => return usage(&message),
