@@ -1,5 +1,6 @@
 //! The OQL subset the exports understand:
-//! `SELECT <Class> [[AS] <alias>] [WHERE <cond> [AND <cond>]...]` with
+//! `SELECT <Class> [[AS] <alias>] [WHERE <cond> [(AND | OR) <cond>]...]`
+//! (`AND` binding tighter than `OR`, no parentheses) with
 //! `<cond>` = `[<alias>.]<attcode> (= | != | <> | LIKE | NOT LIKE) <value>`
 //! and `<value>` a quoted string, a number or a `:name` parameter. Errors
 //! read like iTop's parser messages.
@@ -38,7 +39,9 @@ pub(crate) struct Condition {
 pub(crate) struct Query {
     pub class: &'static Class,
     pub alias: String,
-    pub conditions: Vec<Condition>,
+    /// Conditions joined by `AND` in each group, groups joined by `OR`
+    /// (one empty group: no `WHERE`).
+    pub conditions: Vec<Vec<Condition>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,11 +195,16 @@ pub(crate) fn parse(oql: &str) -> Result<Query, String> {
     if has_alias {
         alias = parser.expect("NAME")?.text;
     }
-    let mut conditions = Vec::new();
+    let mut conditions = vec![Vec::new()];
     if parser.keyword("WHERE") {
         loop {
-            conditions.push(condition(&mut parser, class, &alias)?);
-            if !parser.keyword("AND") {
+            let parsed = condition(&mut parser, class, &alias)?;
+            if let Some(group) = conditions.last_mut() {
+                group.push(parsed);
+            }
+            if parser.keyword("OR") {
+                conditions.push(Vec::new());
+            } else if !parser.keyword("AND") {
                 break;
             }
         }
@@ -273,10 +281,14 @@ fn like(value: &[char], pattern: &[char]) -> bool {
 impl Query {
     /// The `:name` parameters the query needs.
     pub fn parameters(&self) -> Vec<String> {
-        let names = self.conditions.iter().filter_map(|c| match &c.value {
-            Operand::Parameter(name) => Some(name.clone()),
-            Operand::Literal(_) => None,
-        });
+        let names = self
+            .conditions
+            .iter()
+            .flatten()
+            .filter_map(|c| match &c.value {
+                Operand::Parameter(name) => Some(name.clone()),
+                Operand::Literal(_) => None,
+            });
         names.collect()
     }
 
@@ -286,7 +298,7 @@ impl Query {
         ids.filter(|id| {
             self.conditions
                 .iter()
-                .all(|c| self.holds(store, *id, c, arguments))
+                .any(|group| group.iter().all(|c| self.holds(store, *id, c, arguments)))
         })
         .collect()
     }
@@ -355,5 +367,20 @@ mod tests {
         assert_eq!(query.parameters(), vec!["org".to_owned()]);
         let arguments = BTreeMap::from([("org".to_owned(), "2".to_owned())]);
         assert_eq!(query.select(&store, &arguments), vec![2]);
+    }
+
+    #[test]
+    fn or_binds_looser_than_and() {
+        let store = Store::seeded();
+        let all = parse("SELECT Organization WHERE code LIKE 'LAB%'").expect("parses");
+        let all = all.select(&store, &BTreeMap::new());
+        let (first, second) = (all[0].to_string(), all[1].to_string());
+        let oql =
+            format!("SELECT Organization WHERE id = {first} OR id = {second} AND code = 'none'");
+        let query = parse(&oql).expect("parses");
+        assert_eq!(query.select(&store, &BTreeMap::new()), vec![all[0]]);
+        let oql = format!("SELECT Organization WHERE id = {first} OR id = {second}");
+        let query = parse(&oql).expect("parses");
+        assert_eq!(query.select(&store, &BTreeMap::new()), vec![all[0], all[1]]);
     }
 }

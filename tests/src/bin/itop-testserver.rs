@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use itop_tests::{ServerConfig, TestServer};
 
-const USAGE: &str = "usage: itop-testserver [--listen 127.0.0.1:0] [--state FILE] [--max-body BYTES]
+const USAGE: &str =
+    "usage: itop-testserver [--listen 127.0.0.1:0] [--state FILE] [--max-body BYTES]
 
 A loopback imitation of iTop 3.2's bulk services (import.php, export-v2.php,
 export.php, synchro_import.php, synchro_exec.php, cron.php). Prints
