@@ -356,12 +356,14 @@ fn check_header(run: &Run<'_>) -> Result<()> {
 
 /// True for the failures iTop reports before writing any row.
 fn refused_before_any_row(error: &Error) -> bool {
-    matches!(
-        error,
+    match error {
         Error::Auth { .. }
-            | Error::NotAllowed { .. }
-            | Error::BadRequest { .. }
-            | Error::InvalidRequest { .. }
-            | Error::Cancelled
-    )
+        | Error::NotAllowed { .. }
+        | Error::BadRequest { .. }
+        | Error::InvalidRequest { .. }
+        | Error::Cancelled => true,
+        // No script at that URL: nothing ran.
+        Error::Unexpected { message, .. } => message.starts_with("HTTP 404"),
+        _ => false,
+    }
 }
