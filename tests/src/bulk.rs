@@ -427,8 +427,13 @@ fn render_cells(values: &RowValues, current: Option<&Object>) -> Vec<String> {
         let stored = current.and_then(|object| object.get(attribute.code));
         cells.push(match (converted, current) {
             (Err(err), _) => err.message().to_owned(),
-            (Ok(_), None) => format!("\"{raw}\""),
-            (Ok(Some(value)), Some(_)) if stored != Some(value) => format!("\"{raw}\"Modified"),
+            // A value iTop writes is printed in its CSV form
+            // (`GetAsCSV(…, ',', '"')`): quoted, inner quotes doubled;
+            // `Modified` glued after a changed one.
+            (Ok(_), None) => format!("\"{}\"", raw.replace('"', "\"\"")),
+            (Ok(Some(value)), Some(_)) if stored != Some(value) => {
+                format!("\"{}\"Modified", raw.replace('"', "\"\""))
+            }
             (Ok(_), Some(_)) => raw.clone(),
         });
     }

@@ -215,7 +215,7 @@ fn read_report(answer: &RawAnswer, lines: &[String], output: OutputMode) -> Resu
             "incomplete or unreadable counters",
         )
     })?;
-    let table = read_table(&lines[end + 1..]);
+    let table = read_table(&lines[end + 1..], summary.data_lines);
     unknown_lines.extend(table.unknown);
     Ok(ImportReport {
         output,
@@ -444,7 +444,41 @@ mod tests {
             updated.cells.last().map(String::as_str),
             Some("\"Manager\"Modified")
         );
+        let manager = updated.values().pop().expect("cells");
+        assert_eq!(
+            (manager.value.as_str(), manager.is_changed()),
+            ("Manager", true)
+        );
+        assert_eq!(updated.values()[1].value, "Alice");
         assert!(report.is_complete());
+    }
+
+    #[test]
+    fn separator_inside_a_quoted_cell_keeps_the_row_aligned() {
+        // The report of `semi.csv` (`;` separator, a function `a; b; c`,
+        // an unknown organization), as import.php prints it.
+        let text = "#Output format: details\n#Class: Person\n#Separator: ;\n#Qualifier: \"\n\
+            #Charset Encoding:UTF-8\n#Date format: <none>\n#Localize: no\n#Data Size: 97\n\
+            #Data Lines: 1\n#Simulate: 0\n#Columns: first_name, name, org_id->name, email, function\n\
+            #Reconciliation Keys: email\n#Change tracking comment: \n#Issues: 1\n#Warnings: 0\n\
+            #Created: 0\n#Updated: 0\n#Unchanged: 0\n\
+            Line;Status;Object Class;Object Id;org_id (Organization - ext key);first_name (First Name);\
+            name (Last Name);email (Email);function (Function)\n\
+            0;Issue: Unexpected attribute value(s);n/a;n/a;No match for value 'Nope Org'. \
+            Some possible 'Organization' value(s): Lab Org A, Lab Org B, Lab Org C...;\
+            \"Semi\";\"Colon\";\"semi@x.example\";\"a; b; c\"";
+        let report = interpret_import(&cli(text, 0), OutputMode::Details).expect("report");
+        let row = &report.rows[0];
+        assert_eq!(row.cells.len(), report.table_header.len() - 4);
+        assert_eq!(row.cells[4], "\"a; b; c\"");
+        let values: Vec<String> = row.values().into_iter().map(|cell| cell.value).collect();
+        assert_eq!(values[1..], ["Semi", "Colon", "semi@x.example", "a; b; c"]);
+        assert!(
+            report
+                .to_string()
+                .ends_with("function (Function): \"a; b; c\"\n")
+        );
+        assert!(report.is_complete() && report.has_issues());
     }
 
     #[test]

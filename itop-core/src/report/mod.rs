@@ -5,7 +5,7 @@
 //! Success is decided from the body (and the exit code in CLI mode), never
 //! from HTTP 200 or exit 0 (PROTOCOL §0). Every answer is classified in the
 //! order of PROTOCOL §8: HTTP 500 → 503 → login failure → the service's own
-//! decision rule. Web pages are first brought to CLI lines by [`normalize`].
+//! decision rule. Web pages are first brought to CLI lines by [`normalize()`].
 //!
 //! Partial failures are successes with something to report: rows not
 //! written by an import ([`ImportReport::has_issues`]), `… errors` counters
@@ -17,6 +17,7 @@
 mod classify;
 mod counters;
 mod cron;
+mod details_cells;
 mod export;
 mod import;
 mod import_rows;
@@ -29,6 +30,7 @@ mod testutil;
 
 pub use counters::SynchroCounters;
 pub use cron::{CronReport, CronTaskStatus, interpret_cron};
+pub use details_cells::DetailsCell;
 pub use export::{export_looks_ok, interpret_export_failure};
 pub use import::{ImportReport, ImportSummary, interpret_import};
 pub use import_rows::{ImportRow, RowStatus};

@@ -69,6 +69,12 @@ impl fmt::Display for SynchroExecReport {
 /// `… errors` counters above zero are a partial failure, reported in the
 /// counters (see [`SynchroExecReport::has_errors`]).
 ///
+/// iTop goes on after a source that fails with `ERROR:`, and stops at an
+/// unknown id after synchronizing the sources before it (PROTOCOL §3.2).
+/// The error then says what was done all the same: its message goes on with
+/// one line per source synchronized (`data source 1 (<name>) synchronized:
+/// <counters>`), per other failure, and per requested source not run.
+///
 /// # Errors
 ///
 /// [`Error::Auth`](crate::Error::Auth) for login failures,
@@ -77,11 +83,12 @@ impl fmt::Display for SynchroExecReport {
 /// source may not be run by this account, [`Error::Server`](crate::Error::Server)
 /// for any other `ERROR:` of a source or a PHP fatal error,
 /// [`Error::Unexpected`](crate::Error::Unexpected) when a requested id has no
-/// complete block or a line is not understood.
+/// complete block or a line is not understood. The first failure in the
+/// output gives the variant.
 pub fn interpret_synchro_exec(answer: &RawAnswer, requested: &[u32]) -> Result<SynchroExecReport> {
     interpret(answer, |lines| {
-        let (blocks, notes) = read_blocks(answer, lines)?;
-        check_report(answer, blocks, notes, requested)
+        let reading = read_blocks(lines);
+        check_report(answer, reading, requested)
     })
 }
 
@@ -96,27 +103,52 @@ struct Block {
     done: bool,
 }
 
-/// Reads the blocks, and the lines kept as notes.
+/// Why the reading stopped before the end of the answer.
+#[derive(Debug)]
+struct Stop {
+    kind: Kind,
+    message: String,
+}
+
+/// What the answer holds: the blocks read, the lines kept as notes, and
+/// what stopped the reading, if anything did.
+#[derive(Debug, Default)]
+struct Reading {
+    blocks: Vec<Block>,
+    notes: Vec<String>,
+    stop: Option<Stop>,
+}
+
+/// Reads the blocks up to the end, an unknown data source (iTop exits
+/// there) or a line that does not fit.
 // TODO(#7): iTop 2.6 prints no `Working on` line (unlabelled blocks in list
 // order); such answers are refused as Unexpected for now.
-fn read_blocks(answer: &RawAnswer, lines: &[String]) -> Result<(Vec<Block>, Vec<String>)> {
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut notes = Vec::new();
+fn read_blocks(lines: &[String]) -> Reading {
+    let mut reading = Reading::default();
     for line in lines {
-        if let Some(block) = start_block(line) {
-            blocks.push(block);
+        let stop = if let Some(block) = start_block(line) {
+            reading.blocks.push(block);
+            None
         } else if is_unknown_source(line) {
-            return Err(fail(answer, Kind::BadRequest, strip_error_prefix(line)));
+            Some(Stop {
+                kind: Kind::BadRequest,
+                message: strip_error_prefix(line).to_owned(),
+            })
         } else if line.starts_with("Unable to send mail") {
-            notes.push(line.clone());
+            reading.notes.push(line.clone());
+            None
         } else {
-            match blocks.last_mut() {
-                Some(block) => block_line(answer, block, line)?,
-                None => return Err(before_blocks(answer, line)),
+            match reading.blocks.last_mut() {
+                Some(block) => block_line(block, line).err(),
+                None => Some(before_blocks(line)),
             }
+        };
+        if stop.is_some() {
+            reading.stop = stop;
+            break;
         }
     }
-    Ok((blocks, notes))
+    reading
 }
 
 /// `Working on <name> (id=<id>)...`
@@ -137,26 +169,25 @@ fn is_unknown_source(line: &str) -> bool {
     line.starts_with("ERROR: The data source (id=") && line.contains("does not exist")
 }
 
+fn unexpected_line(line: &str) -> Stop {
+    Stop {
+        kind: Kind::Unexpected,
+        message: format!("unexpected line: {line}"),
+    }
+}
+
 /// A line inside a block: trace, `ERROR:` (and its continuation lines),
 /// counter, or unrecognised text (an exception printed raw: an error).
-fn block_line(answer: &RawAnswer, block: &mut Block, line: &str) -> Result<()> {
+fn block_line(block: &mut Block, line: &str) -> std::result::Result<(), Stop> {
     if block.done {
-        return Err(fail(
-            answer,
-            Kind::Unexpected,
-            format!("unexpected line: {line}"),
-        ));
+        return Err(unexpected_line(line));
     }
     if block.counters.take(line) {
         block.done = line.trim_start_matches('#').starts_with(LAST_LABEL);
         return Ok(());
     }
     if block.counters.started() {
-        return Err(fail(
-            answer,
-            Kind::Unexpected,
-            format!("unexpected line: {line}"),
-        ));
+        return Err(unexpected_line(line));
     }
     match (&mut block.error, line.strip_prefix("ERROR: ")) {
         (None, Some(text)) => block.error = Some(text.to_owned()),
@@ -173,35 +204,32 @@ fn block_line(answer: &RawAnswer, block: &mut Block, line: &str) -> Result<()> {
 }
 
 /// A line before any `Working on`: the usage text or an unknown answer.
-fn before_blocks(answer: &RawAnswer, line: &str) -> crate::Error {
+fn before_blocks(line: &str) -> Stop {
     let message = strip_error_prefix(line);
     let fallback = if line.starts_with("ERROR") {
         Kind::Server(None)
     } else {
         Kind::Unexpected
     };
-    fail(answer, message_kind(message).unwrap_or(fallback), message)
+    Stop {
+        kind: message_kind(message).unwrap_or(fallback),
+        message: message.to_owned(),
+    }
 }
 
 /// The decision rule of §3.4 over the blocks read.
 fn check_report(
     answer: &RawAnswer,
-    blocks: Vec<Block>,
-    notes: Vec<String>,
+    reading: Reading,
     requested: &[u32],
 ) -> Result<SynchroExecReport> {
-    if let Some(block) = blocks.iter().find(|block| block.error.is_some()) {
-        let error = block.error.as_deref().unwrap_or_default();
-        let kind = match message_kind(error) {
-            Some(Kind::NotAllowed) => Kind::NotAllowed,
-            _ => Kind::Server(None),
-        };
-        let message = format!("data source {} ({}): {error}", block.id, block.name);
-        return Err(fail(answer, kind, message));
+    if let Some(failure) = first_failure(&reading) {
+        let message = failure_message(&reading, failure.message, requested);
+        return Err(fail(answer, failure.kind, message));
     }
     if let Some(id) = requested
         .iter()
-        .find(|id| !blocks.iter().any(|block| block.id == **id))
+        .find(|id| !reading.blocks.iter().any(|block| block.id == **id))
     {
         return Err(fail(
             answer,
@@ -209,18 +237,92 @@ fn check_report(
             format!("no report for data source {id}"),
         ));
     }
-    if blocks.is_empty() {
+    if reading.blocks.is_empty() {
         return Err(fail(
             answer,
             Kind::Unexpected,
             "no data source was processed",
         ));
     }
-    let sources = blocks
+    let sources = reading
+        .blocks
         .into_iter()
         .map(|block| finish_block(answer, block))
         .collect::<Result<Vec<_>>>()?;
-    Ok(SynchroExecReport { sources, notes })
+    Ok(SynchroExecReport {
+        sources,
+        notes: reading.notes,
+    })
+}
+
+/// The first failure in the answer's order: a source's `ERROR:`, else what
+/// stopped the reading.
+fn first_failure(reading: &Reading) -> Option<Stop> {
+    let failed = reading.blocks.iter().find_map(|block| {
+        let error = block.error.as_deref()?;
+        let kind = match message_kind(error) {
+            Some(Kind::NotAllowed) => Kind::NotAllowed,
+            _ => Kind::Server(None),
+        };
+        let message = format!("data source {} ({}): {error}", block.id, block.name);
+        Some(Stop { kind, message })
+    });
+    failed.or_else(|| {
+        reading.stop.as_ref().map(|stop| Stop {
+            kind: stop.kind,
+            message: stop.message.clone(),
+        })
+    })
+}
+
+/// `primary`, then one line per other source: synchronized (with its
+/// counters), failed, or not run, so that no work done is hidden.
+fn failure_message(reading: &Reading, primary: String, requested: &[u32]) -> String {
+    if reading.blocks.is_empty() {
+        return primary;
+    }
+    let mut lines = vec![primary];
+    for block in &reading.blocks {
+        let line = match (&block.error, block.counters.finish()) {
+            (Some(error), _) => format!("data source {} ({}): {error}", block.id, block.name),
+            (None, Some(counters)) => format!(
+                "data source {} ({}) synchronized: {counters}",
+                block.id, block.name
+            ),
+            (None, None) => format!(
+                "data source {} ({}): incomplete report",
+                block.id, block.name
+            ),
+        };
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    let stop = reading.stop.as_ref().map(|stop| stop.message.as_str());
+    if let Some(stop) = stop.filter(|stop| !lines.iter().any(|line| line == stop)) {
+        lines.push(stop.to_owned());
+    }
+    for id in not_run(reading, requested) {
+        lines.push(format!("data source {id} not run"));
+    }
+    lines.join("\n")
+}
+
+/// The requested ids without a block, but the unknown one iTop stopped at.
+fn not_run(reading: &Reading, requested: &[u32]) -> Vec<u32> {
+    let stop = reading
+        .stop
+        .as_ref()
+        .map_or("", |stop| stop.message.as_str());
+    let mut ids: Vec<u32> = Vec::new();
+    for id in requested {
+        let has_block = reading.blocks.iter().any(|block| block.id == *id);
+        let stopped_at = stop.contains(&format!("(id={id})"));
+        if !has_block && !stopped_at && !ids.contains(id) {
+            ids.push(*id);
+        }
+    }
+    ids
 }
 
 fn finish_block(answer: &RawAnswer, block: Block) -> Result<SourceRun> {
@@ -346,6 +448,101 @@ mod tests {
             &[1],
             "Auth",
             "Access restricted or wrong credentials ('admin')",
+        );
+    }
+
+    /// The CLI answer of `cli_admin_two_sources` (sources 1 and 2).
+    fn two_sources() -> String {
+        load(Service::SynchroExec, "cli_admin_two_sources")
+            .text()
+            .into_owned()
+    }
+
+    const PERSON_DONE: &str = "data source 1 (Lab Person Source) synchronized: replicas 10 \
+        (touched 10), created 0, updated 0, reconciled 0+0, deleted 0, obsoleted 0, errors 1";
+
+    #[test]
+    fn unknown_source_after_a_run_keeps_what_was_done() {
+        let answer = load(Service::SynchroExec, "http_get_basic_partially_unknown");
+        let err = interpret_synchro_exec(&answer, &[1, 999, 2]).expect_err("999");
+        let crate::Error::BadRequest { message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            message.lines().collect::<Vec<_>>(),
+            [
+                "The data source (id=999) does not exist. Exiting...",
+                PERSON_DONE,
+                "data source 2 not run",
+            ]
+        );
+        // What the command line prints: the Display says it too.
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with(
+                "synchro_exec: request rejected: The data source (id=999) does not exist. Exiting...\n"
+            ),
+            "{shown}"
+        );
+        assert!(shown.contains(PERSON_DONE), "{shown}");
+    }
+
+    #[test]
+    fn unknown_last_source_is_not_listed_as_not_run() {
+        let person = two_sources();
+        let end = person.find("Working on Lab Server").expect("second block");
+        let body = format!(
+            "{}ERROR: The data source (id=99) does not exist. Exiting...\n",
+            &person[..end]
+        );
+        let answer = cli(&body);
+        let err = interpret_synchro_exec(&answer, &[1, 99]).expect_err("99");
+        assert_error(
+            &err,
+            &answer,
+            "BadRequest",
+            &format!("The data source (id=99) does not exist. Exiting...\n{PERSON_DONE}"),
+        );
+        assert!(!err.to_string().contains("not run"), "{err}");
+    }
+
+    #[test]
+    fn refused_source_does_not_hide_the_next_one() {
+        // iTop goes on after a source's ERROR: source 2 was synchronized.
+        let refused = "ERROR: Only adminstrators or the user specified in the data source \
+            can execute this operation. Operation cancelled.\n";
+        let body = two_sources().replacen(
+            "Working on Lab Person Source (id=1)...\n",
+            &format!("Working on Lab Person Source (id=1)...\n{refused}"),
+            1,
+        );
+        let answer = cli(&body);
+        let err = interpret_synchro_exec(&answer, &[1, 2]).expect_err("refused");
+        assert_error(
+            &err,
+            &answer,
+            "NotAllowed",
+            "data source 1 (Lab Person Source): Only adminstrators",
+        );
+        assert!(
+            err.to_string().ends_with(
+                "\ndata source 2 (Lab Server Source) synchronized: replicas 3 (touched 3), \
+                 created 0, updated 0, reconciled 0+0, deleted 0, obsoleted 0, errors 0"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_text_after_a_run_keeps_what_was_done() {
+        let body = two_sources() + "Something else\n";
+        let answer = cli(&body);
+        let err = interpret_synchro_exec(&answer, &[1, 2]).expect_err("text");
+        assert_error(
+            &err,
+            &answer,
+            "Unexpected",
+            &format!("unexpected line: Something else\n{PERSON_DONE}\ndata source 2"),
         );
     }
 

@@ -337,6 +337,49 @@ mod tests {
     }
 
     #[test]
+    fn written_values_are_quoted_with_doubled_quotes_like_itop() {
+        use crate::testkit::post;
+        let server = server();
+        let send = |csv: &str| {
+            let fields = [
+                ("class", "Person"),
+                ("no_localize", "1"),
+                ("separator", ";"),
+                ("reconciliationkeys", "email"),
+                ("output", "details"),
+                ("charset", "UTF-8"),
+                ("csvdata", csv),
+            ];
+            post(
+                &server,
+                "/webservices/import.php",
+                Some(("admin", "Adm1n-secret")),
+                &fields,
+            )
+            .curl_body()
+        };
+        let header = "first_name;name;org_id->name;email;function\n";
+        let created = send(&format!(
+            "{header}\"Q\";\"Quote\";\"Lab Org A\";\"q@x.example\";\"say \"\"hi\"\"; bye\"\n"
+        ));
+        let row = created.lines().last().expect("row");
+        assert!(row.starts_with("0;created;Person;"), "{created}");
+        assert!(
+            row.ends_with(";2;\"Q\";\"Quote\";\"q@x.example\";\"say \"\"hi\"\"; bye\""),
+            "{row}"
+        );
+        // Unchanged cells are the raw input; a changed one is quoted again.
+        let updated = send(&format!(
+            "{header}\"Q\";\"Quote\";\"Lab Org A\";\"q@x.example\";\"a \"\"b\"\"\"\n"
+        ));
+        let row = updated.lines().last().expect("row");
+        assert!(
+            row.ends_with(";2;Q;Quote;q@x.example;\"a \"\"b\"\"\"Modified"),
+            "{row}"
+        );
+    }
+
+    #[test]
     fn param_file_names_a_server_file_of_defaults() {
         use crate::testkit::post;
         let server = server();
