@@ -317,6 +317,13 @@ fn excerpt(raw: &str) -> String {
     )
 }
 
+/// The name of the OQL argument iTop says is missing (`Missing parameter
+/// '--arg_<name>'`, as export-v2.php puts it).
+fn missing_oql_argument(message: &str) -> Option<&str> {
+    let rest = message.split("Missing parameter '--arg_").nth(1)?;
+    rest.split('\'').next().filter(|name| !name.is_empty())
+}
+
 /// Prints an error on stderr (and as JSON on stdout with `--json`); gives
 /// the exit code.
 pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitCode {
@@ -333,10 +340,32 @@ pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitC
             excerpt(raw.trim_end())
         ));
     }
+    if let Some(name) = missing_oql_argument(&message) {
+        warn(&format!(
+            "hint: give the query's :{name} with --arg {name}=VALUE"
+        ));
+    }
     if json {
         let value = json!({"ok": false, "error": error_json(err, kind)});
         let mut stdout = io::stdout().lock();
         let _ = writeln!(stdout, "{value}");
     }
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_oql_argument;
+
+    #[test]
+    fn the_missing_oql_argument_is_named() {
+        let message = "export-v2: request rejected: Invalid OQL query: 'SELECT Person WHERE \
+                       org_id = :org'.\nMissing parameter '--arg_org'";
+        assert_eq!(missing_oql_argument(message), Some("org"));
+        assert_eq!(
+            missing_oql_argument("Missing parameter '--auth_user'"),
+            None
+        );
+        assert_eq!(missing_oql_argument("Missing parameter '--arg_'"), None);
+    }
 }
