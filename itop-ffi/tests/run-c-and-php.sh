@@ -43,6 +43,9 @@ read -r line <&4
 limited_url=${line#listening on }
 printf '#!/bin/sh\nsleep 5\n' > "$work/slow-php"
 chmod +x "$work/slow-php"
+# The scratch folder stands for iTop's root: its scripts must be there.
+mkdir -p "$work/webservices"
+: > "$work/webservices/cron.php"
 
 passed=0
 failed=0

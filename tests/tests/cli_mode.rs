@@ -264,6 +264,28 @@ fn a_timeout_kills_php_and_reports_it() {
 }
 
 #[test]
+fn a_folder_that_is_not_itops_is_refused_before_php_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    // A `php` that would leave a mark if it ran.
+    let marker = dir.path().join("ran");
+    let php = dir.path().join("php");
+    std::fs::write(&php, format!("#!/bin/sh\ntouch {}\n", marker.display())).unwrap();
+    std::fs::set_permissions(&php, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let client = Client::builder()
+        .itop_root(dir.path())
+        .php(&php)
+        .credentials(Credentials::password("admin", Secret::new("x")))
+        .build()
+        .unwrap();
+    let err = client.cron(&itop_core::CronRequest::new()).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { field: "itop_root", reason } if reason.contains("no webservices/cron.php under")),
+        "{err:?}"
+    );
+    assert!(!marker.exists(), "php must not run");
+}
+
+#[test]
 fn wrong_password_is_an_auth_error_whatever_the_exit_code() {
     let Some(root) = root() else { return };
     let client = root.client_as(&root.user, "Wr0ng-pass");

@@ -68,6 +68,20 @@ impl CliTransport {
 
     fn prepare(&self, call: Call<'_>) -> Result<Prepared> {
         let service = call.service;
+        // Said here, plainly, rather than by php's "Could not open input
+        // file" read as an answer of iTop.
+        let script = self.settings.root.join(service.script());
+        if !script.is_file() {
+            return Err(Error::InvalidRequest {
+                field: "itop_root",
+                reason: format!(
+                    "no {} under {}: give iTop's install folder (the one holding \
+                     webservices/ and synchro/)",
+                    service.script(),
+                    self.settings.root.display()
+                ),
+            });
+        }
         let dir = tempfile::Builder::new()
             .prefix("itop-")
             .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
@@ -107,9 +121,7 @@ impl CliTransport {
         // The itop command reads the password from ITOP_PWD: php and what
         // it starts have no use for it.
         command.env_remove("ITOP_PWD");
-        command
-            .arg("-q")
-            .arg(self.settings.root.join(service.script()));
+        command.arg("-q").arg(script);
         if !files.is_empty() {
             command.arg(param_file_argument(&files)?);
         }
