@@ -148,7 +148,8 @@ pub(crate) fn reconciliation_keys(
         .filter_map(|code| class.attribute(code));
     keys.extend(defaults.filter_map(|attribute| key_for(attribute, columns)));
     if keys.is_empty() {
-        let wanted = class.reconciliation.join(", ");
+        // Joined with a bare `,`, as iTop's import.php does.
+        let wanted = class.reconciliation.join(",");
         let message = format!(
             "No reconciliation scheme could be defined, please add a column corresponding to one defined reconciliation key (class: '{}', reconciliation:{wanted})",
             class.name

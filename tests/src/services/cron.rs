@@ -10,7 +10,7 @@ use crate::pages::{self, SESSION_HEADERS};
 
 use super::{Ctx, LoginStyle, logged_in};
 
-const TITLE: &str = "iTop - cron";
+pub(crate) const TITLE: &str = "iTop - cron";
 
 /// Releases the cron lock when dropped.
 struct Lock<'a>(&'a AtomicBool);

@@ -9,7 +9,6 @@ use crate::dates;
 use crate::http::Response;
 use crate::model::{self, Class};
 use crate::pages;
-use crate::params::html_encode;
 
 use super::{Ctx, LoginStyle, logged_in};
 
@@ -44,11 +43,16 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
             .map_or("", |(_, body)| body);
         return pages::plain_text(usage);
     }
+    // iTop's order (webservices/import.php): no data at all, then the
+    // class, the separator, the qualifier, the output mode.
+    let raw = ctx.params.body_bytes("csvdata").unwrap_or_default();
+    if raw.is_empty() {
+        return pages::plain_text("#Missing data - at least one line is expected");
+    }
     let settings = match settings(ctx) {
         Ok(settings) => settings,
         Err(response) => return response,
     };
-    let raw = ctx.params.body_bytes("csvdata").unwrap_or_default();
     let mut text = settings.charset.decode(raw);
     if settings.charset_name == "UTF-8" {
         text = text
@@ -61,6 +65,8 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
         settings.separator.as_bytes()[0],
         settings.qualifier.as_bytes()[0],
     );
+    // TODO(#2): iTop goes on with data that holds only blank lines (to
+    // the column checks); the imitation stops here as for no data.
     if rows.is_empty() {
         return pages::plain_text("#Missing data - at least one line is expected");
     }
@@ -75,20 +81,31 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
     run(ctx, &settings, &rows, &mut report)
 }
 
+/// PHP's `FILTER_SANITIZE_SPECIAL_CHARS` (iTop's `string` filter): `<`,
+/// `>`, `&`, `"`, `'` and control characters as numeric references.
+fn special_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '<' | '>' | '&' | '"' | '\'') || u32::from(c) < 32 {
+            out.push_str(&format!("&#{};", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn one_line(message: &str) -> Result<Settings, Response> {
     Err(pages::plain_text(&format!("#{message}")))
 }
 
 fn settings(ctx: &Ctx<'_>) -> Result<Settings, Response> {
     let params = &ctx.params;
-    let output = html_encode(&params.trimmed("output").unwrap_or_else(|| "summary".into()));
+    let output = special_chars(&params.trimmed("output").unwrap_or_else(|| "summary".into()));
     let class_name = params.trimmed("class").unwrap_or_default();
     let Some(class) = model::class(&class_name) else {
         return one_line(&format!("Unknown class: '{class_name}'"));
     };
-    if !["summary", "details", "retcode"].contains(&output.as_str()) {
-        return one_line(&format!("Unknown output format: '{output}'"));
-    }
     let separator = params
         .trimmed("separator")
         .filter(|s| !s.is_empty())
@@ -111,6 +128,9 @@ fn settings(ctx: &Ctx<'_>) -> Result<Settings, Response> {
         return one_line(&format!(
             "Text qualifier is limited to one character, found '{qualifier}'"
         ));
+    }
+    if !["summary", "details", "retcode"].contains(&output.as_str()) {
+        return one_line(&format!("Unknown output format: '{output}'"));
     }
     let charset_name = params
         .trimmed("charset")
@@ -376,6 +396,39 @@ mod tests {
         assert!(
             row.ends_with(";2;Q;Quote;q@x.example;\"a \"\"b\"\"\"Modified"),
             "{row}"
+        );
+    }
+
+    #[test]
+    fn checks_run_in_itops_order() {
+        use crate::testkit::post;
+        let server = server();
+        let ask = |fields: &[(&str, &str)]| {
+            post(
+                &server,
+                "/webservices/import.php",
+                Some(("admin", "Adm1n-secret")),
+                fields,
+            )
+            .curl_body()
+        };
+        let data = "name\nx\n";
+        assert_eq!(
+            ask(&[("class", "Nope"), ("csvdata", "")]),
+            "#Missing data - at least one line is expected"
+        );
+        assert_eq!(
+            ask(&[
+                ("class", "Person"),
+                ("separator", "ab"),
+                ("output", "xx"),
+                ("csvdata", data)
+            ]),
+            "#Separator is limited to one character, found 'ab'"
+        );
+        assert_eq!(
+            ask(&[("class", "Person"), ("output", "<a'b"), ("csvdata", data)]),
+            "#Unknown output format: '&#60;a&#39;b'"
         );
     }
 

@@ -48,12 +48,7 @@ pub(crate) fn handle(state: &State, request: &Request) -> Response {
     if request.path != "/webservices/export-v2.php"
         && let Err(message) = params.load_param_files()
     {
-        let end = if request.path == "/webservices/export.php" {
-            "<br/>"
-        } else {
-            ""
-        };
-        return pages::plain_text(&format!("Error: {message}{end}"));
+        return param_file_error(request, &state.base_url, &format!("Error: {message}"));
     }
     let ctx = Ctx {
         state,
@@ -69,6 +64,29 @@ pub(crate) fn handle(state: &State, request: &Request) -> Response {
         "/synchro/synchro_import.php" => synchro_import::handle(&ctx),
         "/synchro/synchro_exec.php" => synchro_exec::handle(&ctx),
         _ => not_found(&request.path),
+    }
+}
+
+/// A parameters file that cannot be read, told in each script's own page
+/// kind (PROTOCOL.md §1.9): plain text for import.php (observed), with
+/// `<br/>` for export.php, a fragment for synchro_import.php, a full page
+/// for synchro_exec.php and cron.php.
+fn param_file_error(request: &Request, base_url: &str, line: &str) -> Response {
+    let base_url = pages::base_url(request, base_url);
+    match request.path.as_str() {
+        "/webservices/export.php" => pages::plain_text(&format!("{line}<br/>")),
+        "/synchro/synchro_import.php" => {
+            let mut fragment = pages::Fragment::default();
+            fragment.paragraph(line);
+            pages::fragment_page(&fragment)
+        }
+        "/synchro/synchro_exec.php" => {
+            pages::full_page(SYNCHRO_TITLE, &format!("<p>{line}</p>"), &base_url)
+        }
+        "/webservices/cron.php" => {
+            pages::full_page(cron::TITLE, &format!("<p>{line}</p>"), &base_url)
+        }
+        _ => pages::plain_text(line),
     }
 }
 

@@ -57,11 +57,15 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Response {
             fragment
         });
     }
+    // iTop checks for data before the data source (synchro_import.php).
+    let raw = ctx.params.body_bytes("csvdata").unwrap_or_default();
+    if raw.is_empty() {
+        return line("Missing data - at least one line is expected");
+    }
     let settings = match settings(ctx) {
         Ok(settings) => settings,
         Err(response) => return response,
     };
-    let raw = ctx.params.body_bytes("csvdata").unwrap_or_default();
     let text = settings.charset.decode(raw);
     let rows = csv_in::parse(
         &text,
@@ -471,6 +475,23 @@ mod tests {
             assert_eq!(response.status_line, sample_status(case), "{case}");
             assert_eq!(response.text(), sample_body(case), "{case}");
         }
+    }
+
+    #[test]
+    fn missing_data_is_told_before_an_unknown_data_source() {
+        let server = server();
+        let body = crate::testkit::post(
+            &server,
+            "/synchro/synchro_import.php",
+            Some(("admin", "Adm1n-secret")),
+            &[("data_source_id", "abc")],
+        )
+        .text();
+        assert!(
+            body.contains("#Missing data - at least one line is expected"),
+            "{body}"
+        );
+        assert!(!body.contains("Unknown data source"), "{body}");
     }
 
     #[test]

@@ -169,6 +169,10 @@ function main(array $argv): void
     $sourceId = mandatory($params, 'data_source_id');
     $opts = read_options($params);
     $state = state_load();
+    // iTop checks for data before the data source (synchro_import.php).
+    if ($raw === '') {
+        fail('Missing data - at least one line is expected');
+    }
     validate_options($state, $sourceId, $opts);
     $class = $state['sources'][$sourceId]['class'];
     [$header, $rows] = read_rows($raw, $class, $opts);
