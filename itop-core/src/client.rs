@@ -285,7 +285,8 @@ fn hint_post_max_size(err: Error, size: u64) -> Error {
             service,
             message: format!(
                 "{message} (if the credentials are right: the upload was {size} bytes, and PHP \
-                 drops a request body over its post_max_size; send it in chunks)"
+                 drops a request body over its post_max_size; send it in chunks, or in \
+                 smaller ones)"
             ),
             raw,
         },
@@ -651,6 +652,24 @@ mod tests {
             "{err:?}"
         );
         assert!(builder().itop_root("/var/www/itop").build().is_ok());
+    }
+
+    #[test]
+    fn a_socks_proxy_is_refused_at_build() {
+        let built = Client::builder()
+            .url("http://127.0.0.1:1")
+            .proxy(ProxySetting::Url("socks5://127.0.0.1:1080".to_owned()))
+            .build();
+        let err = built.err();
+        assert!(
+            matches!(&err, Some(Error::InvalidRequest { field: "proxy", reason }) if reason.contains("SOCKS")),
+            "{err:?}"
+        );
+        let http = Client::builder()
+            .url("http://127.0.0.1:1")
+            .proxy(ProxySetting::Url("http://127.0.0.1:3128".to_owned()))
+            .build();
+        assert!(http.is_ok());
     }
 
     #[test]

@@ -97,15 +97,15 @@ final class Library
         13 => ParamsException::class, 15 => NotFoundException::class,
     ];
 
-    private static ?\FFI $ffi = null;
+    private static ?Functions $ffi = null;
 
     /** Loads libitop.so ($path, else $ITOP_FFI_LIB) with the declarations of itop.h. */
-    public static function load(?string $path = null): \FFI
+    public static function load(?string $path = null): Functions
     {
         if (self::$ffi === null) {
             $path ??= getenv('ITOP_FFI_LIB') ?: 'libitop.so';
             $header = file_get_contents(__DIR__ . '/../include/itop.h');
-            self::$ffi = \FFI::cdef(self::declarations($header), $path);
+            self::$ffi = new Functions(\FFI::cdef(self::declarations($header), $path));
         }
         return self::$ffi;
     }
@@ -185,6 +185,8 @@ final class Library
                 is_array($value) => implode(',', $value),
                 $key === 'output' => self::number(['summary', 'details', 'retcode'], $key, $value),
                 $key === 'format' => self::number(['csv', 'xml', 'html', 'spreadsheet', 'xlsx', 'pdf'], $key, $value),
+                in_array($key, ['separator', 'qualifier'], true) => self::character($key, $value),
+                str_ends_with($key, '_ms') => self::count($key, $value, 1),
                 default => $value,
             };
             self::check($ffi->{$prefix . $key}($request, $value));
@@ -192,13 +194,34 @@ final class Library
     }
 
     /** The index of `$name` in `$names`. */
-    public static function number(array $names, string $what, string $name): int
+    public static function number(array $names, string $what, mixed $name): int
     {
+        if (!is_string($name)) {
+            throw new InvalidRequestException("invalid $what: give one of " . implode(', ', $names), 3);
+        }
         $number = array_search(strtolower($name), $names, true);
         if ($number === false) {
             throw new InvalidRequestException("invalid $what: `$name` is not one of " . implode(', ', $names), 3);
         }
         return $number;
+    }
+
+    /** `$value` as one byte, for the `char` arguments (separator, qualifier). */
+    public static function character(string $what, mixed $value): string
+    {
+        if (!is_string($value) || strlen($value) !== 1) {
+            throw new InvalidRequestException("invalid $what: one single-byte character, e.g. ';'", 3);
+        }
+        return $value;
+    }
+
+    /** `$value` as a whole number of at least `$min`. */
+    public static function count(string $what, mixed $value, int $min): int
+    {
+        if (!is_int($value) || $value < $min) {
+            throw new InvalidRequestException("invalid $what: a whole number of at least $min", 3);
+        }
+        return $value;
     }
 
     /** A copy of `$data` in C memory, for the `const uint8_t *data, size_t len` arguments. */
@@ -216,11 +239,34 @@ final class Library
     }
 }
 
-/** A client of one iTop instance. */
+/**
+ * The library's functions, as \FFI gives them, but refusing a PHP string
+ * holding a NUL byte: C would read it only up to there (a query, a path or
+ * a password cut short without a word).
+ */
+final class Functions
+{
+    public function __construct(private \FFI $ffi)
+    {
+    }
+
+    public function __call(string $name, array $args): mixed
+    {
+        foreach ($args as $i => $arg) {
+            if (is_string($arg) && str_contains($arg, "\0")) {
+                $n = $i + 1;
+                throw new InvalidRequestException("argument $n of $name holds a NUL byte: C would cut the text there", 3);
+            }
+        }
+        return $this->ffi->$name(...$args);
+    }
+}
+
+/** A client of one iTop instance. It cannot be cloned. */
 final class Client
 {
-    private \FFI $ffi;
-    private \FFI\CData $client;
+    private Functions $ffi;
+    private ?\FFI\CData $client = null;
 
     /**
      * Settings: `url` or `itop_root` (command-line mode, with `php` and
@@ -263,7 +309,18 @@ final class Client
 
     public function __destruct()
     {
-        $this->ffi->itop_client_free($this->client);
+        if ($this->client !== null) {
+            $this->ffi->itop_client_free($this->client);
+            $this->client = null;
+        }
+    }
+
+    /** A copy would free the same C client twice. */
+    public function __clone()
+    {
+        // The copy is destroyed when this throws: it must not free ours.
+        $this->client = null;
+        throw new InvalidRequestException('an Itop\\Client cannot be cloned: share the object instead', 3);
     }
 
     /** Imports the CSV file at `$csvPath` into `$class`; returns the report. */
@@ -355,6 +412,10 @@ final class Client
     {
         $keys = ['chunk_rows' => 0, 'chunk_bytes' => 0, 'resume_from_line' => 0];
         $chunk = array_intersect_key($options, $keys) + $keys;
+        foreach ($chunk as $key => $value) {
+            // 0 is each one's default.
+            Library::count($key, $value, 0);
+        }
         return [$chunk, array_diff_key($options, $keys)];
     }
 
@@ -399,7 +460,7 @@ final class Client
         return $report;
     }
 
-    private static function chunkSummary(\FFI $ffi, string $kind, \FFI\CData $result): array
+    private static function chunkSummary(Functions $ffi, string $kind, \FFI\CData $result): array
     {
         $s = $ffi->new('itop_chunk_summary');
         Library::check($ffi->{"itop_{$kind}_result_chunks"}($result, \FFI::addr($s)));
@@ -560,7 +621,7 @@ final class Client
         $count = count($ids);
         $array = $ffi->new('uint32_t[' . max($count, 1) . ']');
         foreach (array_values($ids) as $i => $id) {
-            $array[$i] = $id;
+            $array[$i] = Library::count('data source id', $id, 1);
         }
         $request = Library::make('itop_synchro_exec_request', fn ($out) => $ffi->itop_synchro_exec_request_new($array, $count, $out));
         try {
@@ -596,8 +657,8 @@ final class Params
 {
     private const SERVICES = ['any', 'cron', 'synchro_exec', 'synchro_import', 'import', 'export', 'export_legacy'];
 
-    private \FFI $ffi;
-    private \FFI\CData $params;
+    private Functions $ffi;
+    private ?\FFI\CData $params = null;
 
     private function __construct(callable $new)
     {
@@ -625,7 +686,18 @@ final class Params
 
     public function __destruct()
     {
-        $this->ffi->itop_params_free($this->params);
+        if ($this->params !== null) {
+            $this->ffi->itop_params_free($this->params);
+            $this->params = null;
+        }
+    }
+
+    /** A copy would free the same C object twice. */
+    public function __clone()
+    {
+        // The copy is destroyed when this throws: it must not free ours.
+        $this->params = null;
+        throw new InvalidRequestException('an Itop\\Params cannot be cloned', 3);
     }
 
     /** The value iTop would read for `$key`, or null. */

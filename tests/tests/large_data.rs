@@ -265,6 +265,30 @@ struct Exported {
     org: String,
 }
 
+#[test]
+fn a_resume_line_past_the_data_is_refused_not_taken_for_success() {
+    let itop = Itop::start();
+    let tag = unique("past");
+    let (_, csv) = people(&itop, &tag, 3);
+    // Header on line 1, records on lines 2-4: line 5 is where an upload
+    // that sent everything would resume (nothing left to do).
+    let run = |line: u64| {
+        itop.client().import_chunked(
+            &person_request(),
+            CsvData::bytes(csv.clone()),
+            ChunkOptions::default().resume_from_line(line),
+            &mut |_| {},
+        )
+    };
+    let done = run(5).unwrap();
+    assert_eq!((done.chunks, done.interrupted.is_none()), (0, true));
+    let err = run(6).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { field: "resume_from_line", reason } if reason.contains("past the data")),
+        "{err:?}"
+    );
+}
+
 fn export_emails(itop: &Itop, org: &str) -> Vec<String> {
     let request = ExportRequest::oql(format!("SELECT Person WHERE org_name = '{org}'"))
         .fields(["email", "org_id->name"]);

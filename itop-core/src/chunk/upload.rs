@@ -254,6 +254,7 @@ impl Client {
             run.reported(&chunk);
         }
         check_header(&run)?;
+        check_resume_line(&run, options)?;
         Ok(merged)
     }
 
@@ -306,6 +307,7 @@ impl Client {
             run.reported(&chunk);
         }
         check_header(&run)?;
+        check_resume_line(&run, options)?;
         if request.is_synchronizing() {
             self.synchronize_after_load(request, simulate, &run, &mut merged);
         }
@@ -341,6 +343,24 @@ impl Client {
             }
         }
     }
+}
+
+/// A resume line past the data (a leftover from a longer file, say) is
+/// refused rather than taken for a complete upload of nothing; the line
+/// right after the last record, the last progress's `next_line`, is fine.
+fn check_resume_line(run: &Run<'_>, options: ChunkOptions) -> Result<()> {
+    let end = run.splitter.next_line();
+    if run.chunks == 0 && options.resume_from_line > end {
+        return Err(Error::InvalidRequest {
+            field: "resume_from_line",
+            reason: format!(
+                "line {} is past the data, whose last record ends before line {end}: \
+                 nothing was sent",
+                options.resume_from_line
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// A CSV without even a header is refused (iTop: `#Missing data`).

@@ -247,19 +247,34 @@ fn is_loopback(url: &str) -> bool {
 }
 
 fn proxy_for(settings: &HttpSettings) -> Result<Option<ureq::Proxy>> {
-    match &settings.proxy {
-        ProxySetting::Direct => Ok(None),
-        ProxySetting::FromEnvironment if is_loopback(&settings.base_url) => Ok(None),
-        ProxySetting::FromEnvironment => Ok(ureq::Proxy::try_from_env()),
+    let proxy = match &settings.proxy {
+        ProxySetting::Direct => return Ok(None),
+        ProxySetting::FromEnvironment if is_loopback(&settings.base_url) => return Ok(None),
+        ProxySetting::FromEnvironment => ureq::Proxy::try_from_env(),
         ProxySetting::Url(url) => {
-            ureq::Proxy::new(url)
-                .map(Some)
-                .map_err(|_| Error::InvalidRequest {
-                    field: "proxy",
-                    reason: "not a proxy URL such as http://host:3128".to_owned(),
-                })
+            Some(ureq::Proxy::new(url).map_err(|_| Error::InvalidRequest {
+                field: "proxy",
+                reason: "not a proxy URL such as http://host:3128".to_owned(),
+            })?)
         }
+    };
+    // This build speaks to HTTP(S) proxies only: a SOCKS one is refused
+    // here, where it is set, not at the first request.
+    let socks = proxy.as_ref().is_some_and(|p| {
+        !matches!(
+            p.protocol(),
+            ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+        )
+    });
+    if socks {
+        return Err(Error::InvalidRequest {
+            field: "proxy",
+            reason: "SOCKS proxies are not supported: give an HTTP proxy such as \
+                     http://host:3128 (or turn the proxy off)"
+                .to_owned(),
+        });
     }
+    Ok(proxy)
 }
 
 fn add_credentials<'a>(

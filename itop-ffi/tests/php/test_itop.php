@@ -105,6 +105,31 @@ throws(InvalidRequestException::class, 'invalid url',
     fn () => new Client(['url' => 'ftp://example']), 'bad URL');
 throws(InvalidRequestException::class, 'invalid output',
     fn () => $client->importString('Person', "x\n", ['output' => 'verbose']), 'bad output mode');
+throws(InvalidRequestException::class, 'invalid output',
+    fn () => $client->importString('Person', "x\n", ['output' => 1]), 'output given as a number');
+throws(InvalidRequestException::class, 'invalid separator',
+    fn () => $client->importString('Person', "x\n", ['separator' => ';;']), 'two-character separator');
+throws(InvalidRequestException::class, 'invalid qualifier',
+    fn () => $client->importString('Person', "x\n", ['qualifier' => '']), 'empty qualifier');
+throws(InvalidRequestException::class, 'invalid timeout_ms',
+    fn () => new Client($admin + ['timeout_ms' => 0]), 'zero timeout');
+throws(InvalidRequestException::class, 'invalid chunk_rows',
+    fn () => $client->importStringChunked('Person', "x\n", ['chunk_rows' => -1]), 'negative chunk rows');
+throws(InvalidRequestException::class, 'invalid data source id',
+    fn () => $client->synchroExec(['abc']), 'data source id not a number');
+// C reads a string up to its first NUL: refused rather than cut short.
+throws(InvalidRequestException::class, 'NUL byte',
+    fn () => $client->exportToString("SELECT Organization\0 WHERE name = 'x'", ['fields' => 'name']), 'NUL in a query');
+throws(InvalidRequestException::class, 'NUL byte',
+    fn () => new Client(array_merge($admin, ['password' => "Adm1n-secret\0extra"])), 'NUL in a password');
+// A copy would free the same C object twice: refused; a destroyed client
+// fails cleanly.
+throws(InvalidRequestException::class, 'cannot be cloned', fn () => clone $client, 'clone refused');
+throws(InvalidRequestException::class, 'cannot be cloned', fn () => clone Params::empty(), 'params clone refused');
+$spare = new Client($admin);
+$spare->__destruct();
+throws(InvalidRequestException::class, 'NULL',
+    fn () => $spare->exportToString('SELECT Organization', ['fields' => 'name']), 'destroyed client');
 
 // Chunked imports: progress per chunk, the merged report, the chunk summary.
 /** `$count` organizations "PREFIX 000"...; rows in [$from, $to) get a 400-character code. */
