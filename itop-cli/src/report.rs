@@ -218,6 +218,11 @@ fn add_chunk_story(
             .push(format!("hint: run again with --resume-from-line {line}"));
     }
     let (code, kind) = classify(&stop.error);
+    if kind == "transport"
+        && let Some(hint) = transport_hint(&chain(&stop.error))
+    {
+        outcome.stderr.push(hint);
+    }
     outcome.exit = code.max(1);
     outcome.json["ok"] = json!(false);
     outcome.json["error"] = error_json(&stop.error, kind);
@@ -317,6 +322,30 @@ fn excerpt(raw: &str) -> String {
     )
 }
 
+/// The iTop the command talks to (its URL), for transport hints.
+static TARGET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records the iTop the command talks to (see [`transport_hint`]).
+pub fn set_target(url: &str) {
+    let _ = TARGET.set(url.to_owned());
+}
+
+/// What to check when the transport failed: the transport's own words
+/// name neither the URL nor the time limit.
+fn transport_hint(message: &str) -> Option<String> {
+    if message.contains("timeout") {
+        return Some(
+            "hint: no complete answer in the time allowed: give more with --timeout SECONDS"
+                .to_owned(),
+        );
+    }
+    let target = TARGET.get()?;
+    Some(format!(
+        "hint: could not talk to {target}: check --url, the network, and the proxy \
+         (--proxy, --no-proxy, HTTPS_PROXY)"
+    ))
+}
+
 /// The name of the OQL argument iTop says is missing (`Missing parameter
 /// '--arg_<name>'`, as export-v2.php puts it).
 fn missing_oql_argument(message: &str) -> Option<&str> {
@@ -340,6 +369,11 @@ pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitC
             excerpt(raw.trim_end())
         ));
     }
+    if kind == "transport"
+        && let Some(hint) = transport_hint(&message)
+    {
+        warn(&hint);
+    }
     if let Some(name) = missing_oql_argument(&message) {
         warn(&format!(
             "hint: give the query's :{name} with --arg {name}=VALUE"
@@ -356,6 +390,12 @@ pub fn print_error(err: &(dyn std::error::Error + 'static), json: bool) -> ExitC
 #[cfg(test)]
 mod tests {
     use super::missing_oql_argument;
+
+    #[test]
+    fn a_timeout_hints_at_the_time_limit() {
+        let hint = super::transport_hint("cron: transport failed: timeout: global");
+        assert!(hint.is_some_and(|h| h.contains("--timeout")));
+    }
 
     #[test]
     fn the_missing_oql_argument_is_named() {

@@ -104,6 +104,7 @@ pub fn build(global: &Global) -> Result<Setup, BoxError> {
             }
         }
         (None, Some(url)) => {
+            crate::report::set_target(url);
             // Chunked uploads watch it (see `signals::stop_between_chunks`).
             builder = http_options(builder.url(url), global).cancel_flag(crate::signals::flag());
         }

@@ -266,6 +266,36 @@ struct Exported {
 }
 
 #[test]
+fn a_refused_connection_wrote_nothing() {
+    // Nothing listens on loopback port 1: the connection is refused.
+    let client = itop_core::Client::builder()
+        .url("http://127.0.0.1:1")
+        .credentials(itop_core::Credentials::password(
+            "admin",
+            itop_core::Secret::new("x"),
+        ))
+        .build()
+        .unwrap();
+    let csv = "first_name,name,org_id->name,email\nA,B,Lab Org A,a@b.example\n";
+    let done = client
+        .import_chunked(
+            &person_request(),
+            CsvData::bytes(csv),
+            ChunkOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let stop = done.interrupted.expect("interrupted");
+    assert!(matches!(stop.error, Error::Transport { .. }), "{stop}");
+    assert_eq!(
+        (stop.committed.clone(), stop.uncertain.clone()),
+        (0..0, 0..0),
+        "{stop}"
+    );
+    assert_eq!(stop.resume_from_line, Some(2));
+}
+
+#[test]
 fn a_resume_line_past_the_data_is_refused_not_taken_for_success() {
     let itop = Itop::start();
     let tag = unique("past");

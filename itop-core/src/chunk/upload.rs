@@ -384,6 +384,15 @@ fn refused_before_any_row(error: &Error) -> bool {
         | Error::Cancelled => true,
         // No script at that URL: nothing ran.
         Error::Unexpected { message, .. } => message.starts_with("HTTP 404"),
+        // No connection was made: nothing was sent.
+        Error::Transport { source, .. } => match source.as_ref() {
+            ureq::Error::HostNotFound
+            | ureq::Error::ConnectionFailed
+            | ureq::Error::ConnectProxyFailed(_)
+            | ureq::Error::InvalidProxyUrl => true,
+            ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::ConnectionRefused,
+            _ => false,
+        },
         _ => false,
     }
 }
